@@ -1,0 +1,32 @@
+# daiban: `make demo` runs the main job end to end, `make test` the whole test suite.
+# Both install what is missing first (Debian packages, then .venv) and are quiet otherwise.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+STAMP := $(VENV)/.installed
+DEB_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim ghostscript qpdf poppler-utils \
+	libreoffice-writer-nogui fonts-noto-cjk texlive-lang-chinese pngquant unpaper python3-venv
+
+.PHONY: demo test setup system clean
+
+demo: setup
+	@$(VENV)/bin/python demo/run_demo.py
+
+test: setup
+	@$(VENV)/bin/pytest -q -p no:cacheprovider
+
+setup: system $(STAMP)
+
+system:
+	@scripts/ensure-system-packages.sh $(DEB_PACKAGES)
+
+$(STAMP): pyproject.toml
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	@echo "安装 Python 依赖到 $(VENV) …"
+	@$(VENV)/bin/pip install -q --disable-pip-version-check -e '.[test]' > $(VENV)/pip.log 2>&1 \
+		|| { cat $(VENV)/pip.log; exit 1; }
+	@touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) demo-data

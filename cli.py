@@ -1,0 +1,441 @@
+"""daiban 命令行：全代办案件与一事一档档案库。Thin: parse, call, print."""
+
+import dataclasses
+import json
+import sys
+from functools import wraps
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from archive import advance, cases, matters, store
+from archive.categories import CATEGORIES
+from archive.config import resolve_root
+from archive.errors import DaibanError, UsageError
+from archive.events import action_label, read as read_events, resolve_actor
+from archive.lifecycle import STATUSES, SUSPEND_REASONS
+from archive.session import Archive, init_archive, open_archive
+from archive.verify import verify as verify_archive
+from docgen.catalog import load_catalog
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _out() -> Console:
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        console.width = 160
+    return console
+
+
+def _json(data) -> None:
+    def default(obj):
+        if dataclasses.is_dataclass(obj):
+            return dataclasses.asdict(obj)
+        return str(obj)
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=default))
+
+
+def _table(title: str, columns: list[str], rows: list[list]) -> None:
+    table = Table(title=title, title_justify="left", show_lines=False)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*["" if v is None else str(v) for v in row])
+    _out().print(table)
+
+
+def root_option(func):
+    """Let every command take --root and --actor, besides the group."""
+    @click.option("--root", "root_opt", type=click.Path(path_type=Path), default=None,
+                  help="数据根目录（默认 $DAIBAN_ROOT，否则 ./daiban-data）")
+    @click.option("--actor", "actor_opt", default=None, help="操作人（默认 $DAIBAN_USER，否则系统用户）")
+    @wraps(func)
+    def wrapper(*args, root_opt=None, actor_opt=None, **kwargs):
+        ctx = click.get_current_context()
+        if root_opt is not None:
+            ctx.obj["root"] = root_opt
+        if actor_opt is not None:
+            ctx.obj["actor"] = actor_opt
+        return func(*args, **kwargs)
+    return wrapper
+
+
+def _archive() -> Archive:
+    obj = click.get_current_context().obj
+    return open_archive(resolve_root(obj.get("root")), resolve_actor(obj.get("actor")))
+
+
+class DaibanGroup(click.Group):
+    """A click group that turns DaibanError into a Chinese message and its exit code."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except DaibanError as exc:
+            click.echo(f"错误：{exc.message}", err=True)
+            sys.exit(exc.exit_code)
+
+
+@click.group(cls=DaibanGroup, context_settings=CONTEXT)
+@click.option("--root", type=click.Path(path_type=Path), default=None,
+              help="数据根目录（默认 $DAIBAN_ROOT，否则 ./daiban-data）")
+@click.option("--actor", default=None, help="操作人（默认 $DAIBAN_USER，否则系统用户）")
+@click.pass_context
+def main(ctx, root, actor):
+    """daiban：投资项目“全代办”案件与“一事一档”档案管理。"""
+    ctx.ensure_object(dict)
+    ctx.obj.update(root=root, actor=actor)
+
+
+@main.command()
+@root_option
+@click.option("--agency", default="市政务服务中心项目代办服务中心", show_default=True, help="代办机构名称")
+@click.option("--short", default="代办", show_default=True, help="机构简称（文号用）")
+@click.option("--city", default="", help="所在市")
+@click.option("--fonds", default="Z001", show_default=True, help="全宗号")
+def init(agency, short, city, fonds):
+    """初始化数据根目录（设置、目录库、文件夹）。"""
+    obj = click.get_current_context().obj
+    path = resolve_root(obj.get("root"))
+    archive = init_archive(path, resolve_actor(obj.get("actor")), agency, short, city, fonds)
+    click.echo(f"已初始化数据根目录：{archive.root.path}")
+    archive.close()
+
+
+# ---------------------------------------------------------------- cases
+
+@main.group(cls=DaibanGroup)
+def case():
+    """案件：立案、查询、项目长变更、恢复、归档。"""
+
+
+FACT_OPTIONS = [
+    ("project_name", "--project-name", "项目名称"), ("unit", "--unit", "项目单位"),
+    ("credit_code", "--credit-code", "统一社会信用代码（18位）"), ("project_code", "--project-code", "项目代码"),
+    ("project_type", "--project-type", "项目类型：企业投资 / 政府投资"), ("location", "--location", "建设地点"),
+    ("scale", "--scale", "建设规模及内容"), ("investment", "--investment", "总投资（万元）"),
+    ("funding", "--funding", "资金来源"), ("land", "--land", "用地情况"), ("contact", "--contact", "联系人"),
+    ("phone", "--phone", "联系电话"), ("manager", "--manager", "项目长"),
+    ("manager_phone", "--manager-phone", "项目长电话"), ("agents", "--agents", "代办员（逗号分隔）"),
+]
+
+
+def fact_options(func):
+    """Add one option per project fact."""
+    for name, flag, label in reversed(FACT_OPTIONS):
+        func = click.option(flag, name, default=None, help=label)(func)
+    return func
+
+
+def _case_dict(c: cases.Case) -> dict:
+    return dataclasses.asdict(c)
+
+
+@case.command("new")
+@root_option
+@fact_options
+@click.option("--from", "from_file", type=click.Path(path_type=Path), help="从 TOML 文件读取项目信息（中英文键均可）")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+def case_new(from_file, as_json, **facts):
+    """立案：登记项目信息，生成案件编号。"""
+    raw = cases.facts_from_toml(from_file) if from_file else {}
+    raw.update({k: v for k, v in facts.items() if v is not None})
+    archive = _archive()
+    created = cases.create_case(archive, cases.facts_from_mapping(raw))
+    if as_json:
+        _json(_case_dict(created))
+    else:
+        click.echo(f"已立案：{created.case_no}  {created.facts.project_name}（状态：{created.status}）")
+
+
+@case.command("list")
+@root_option
+@click.option("--status", type=click.Choice(STATUSES), help="按状态筛选")
+@click.option("--manager", help="按项目长筛选")
+@click.option("--year", type=int, help="按年度筛选")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+def case_list(status, manager, year, as_json):
+    """列出案件。"""
+    found = cases.list_cases(_archive(), status, manager, year)
+    if as_json:
+        _json([_case_dict(c) for c in found])
+        return
+    _table(f"案件（{len(found)} 件）", ["案件编号", "项目名称", "项目单位", "项目长", "状态", "立案时间"],
+           [[c.case_no, c.facts.project_name, c.facts.unit, c.facts.manager, c.status, c.opened[:10]]
+            for c in found])
+
+
+@case.command("show")
+@root_option
+@click.argument("case_no")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+def case_show(case_no, as_json):
+    """查看案件：项目信息、状态、审批事项、文件、近期事件、下一步所缺。"""
+    archive = _archive()
+    found = cases.get_case(archive, case_no)
+    docs = store.case_documents(archive, case_no)
+    items = matters.list_matters(archive, case_no)
+    with archive.engine.connect() as conn:
+        recent = read_events(conn, case_no, limit=10)
+    needs = advance.missing_for_next(archive, case_no)
+    people = cases.case_people(archive, case_no)
+    if as_json:
+        _json({"case": _case_dict(found), "people": people, "matters": items, "documents": docs,
+               "events": recent, "next": needs})
+        return
+    _print_case(found, people, items, docs, recent, needs)
+
+
+def _print_case(found, people, items, docs, recent, needs) -> None:
+    out = _out()
+    f = found.facts
+    out.print(f"[bold]{found.case_no}  {f.project_name}[/bold]    状态：[bold]{found.status}[/bold]"
+              + (f"（中止情形 {found.suspend_code}：{found.suspend_reason}）" if found.suspend_code else ""))
+    for name, label in cases.LABELS.items():
+        value = getattr(f, name)
+        value = "、".join(value) if isinstance(value, list) else value
+        if value not in (None, ""):
+            out.print(f"  {label}：{value}")
+    former = [p for p in people if p.until]
+    if former:
+        out.print("  历任：" + "；".join(f"{p.role} {p.name}（{p.since[:10]}–{p.until[:10]}）" for p in former))
+    if items:
+        _table("审批事项", ["编号", "阶段", "事项", "层级", "审批部门", "时限(工作日)", "状态"],
+               [[m.id, m.stage, m.name, m.level, m.dept, m.time_limit, m.status] for m in items])
+    by_category: dict[str, list] = {}
+    for d in docs:
+        by_category.setdefault(d.category, []).append(d)
+    for cat in CATEGORIES:
+        if cat.name in by_category:
+            _table(f"{cat.folder}", ["件号", "题名", "表单", "版本", "性质", "页数", "状态"],
+                   [[f"{d.item_no:04d}", d.title, d.form_id or "", d.version, store.KIND_LABELS[d.kind], d.pages or "",
+                     "已撤回" if d.state == "withdrawn" else ""] for d in by_category[cat.name]])
+    if recent:
+        _table("近期事件", ["#", "时间", "操作人", "事件"],
+               [[e.seq, e.ts[:19].replace("T", " "), e.actor, action_label(e.action)] for e in recent])
+    if needs:
+        out.print("[bold]下一步所需：[/bold]")
+        for need in needs:
+            out.print(f"  {need.step}：{need.text}")
+
+
+@case.command("manager")
+@root_option
+@click.argument("case_no")
+@click.argument("name")
+@click.option("--phone", default="", help="新项目长电话")
+def case_manager(case_no, name, phone):
+    """变更项目长（原项目长留档，不覆盖）。"""
+    changed = cases.change_manager(_archive(), case_no, name, phone)
+    click.echo(f"案件 {changed.case_no} 项目长已变更为 {changed.facts.manager}")
+
+
+@case.command("resume")
+@root_option
+@click.argument("case_no")
+@click.option("--note", required=True, help="中止情形如何消除")
+def case_resume(case_no, note):
+    """恢复中止的案件（中止 → 办理）。"""
+    advance.resume(_archive(), case_no, note)
+    click.echo(f"案件 {case_no} 已恢复办理")
+
+
+@case.command("close")
+@root_option
+@click.argument("case_no")
+def case_close(case_no):
+    """归档：办结或终止的案件经完整性检查后立卷归档。"""
+    advance.close(_archive(), case_no)
+    click.echo(f"案件 {case_no} 已归档")
+
+
+# ---------------------------------------------------------------- matters
+
+@main.group(cls=DaibanGroup)
+def matter():
+    """审批事项：按阶段管理（待办 → 已受理 → 已办结）。"""
+
+
+@matter.command("add")
+@root_option
+@click.argument("case_no")
+@click.option("--stage", required=True, help="审批阶段：立项 / 工程 / 施工 / 竣工（或 1-4）")
+@click.option("--name", required=True, help="事项名称")
+@click.option("--level", required=True, help="审批层级：市级 / 县级 / 省级")
+@click.option("--dept", required=True, help="审批部门")
+@click.option("--liaison", default="", help="审批联络员")
+@click.option("--days", "time_limit", type=int, help="办理时限（工作日）")
+@click.option("--parallel", is_flag=True, help="并联审批")
+def matter_add(case_no, stage, name, level, dept, liaison, time_limit, parallel):
+    """添加审批事项。"""
+    added = matters.add_matter(_archive(), case_no, stage, name, level, dept, liaison, time_limit, parallel)
+    click.echo(f"已添加事项 {added.id}：{added.stage} {added.name}（{added.level} {added.dept}）")
+
+
+@matter.command("list")
+@root_option
+@click.argument("case_no")
+@click.option("--stage", help="只列出某一阶段")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+def matter_list(case_no, stage, as_json):
+    """列出案件的审批事项。"""
+    items = matters.list_matters(_archive(), case_no, stage)
+    if as_json:
+        _json(items)
+        return
+    _table(f"{case_no} 审批事项", ["编号", "阶段", "事项", "层级", "审批部门", "时限(工作日)", "并联", "状态"],
+           [[m.id, m.stage, m.name, m.level, m.dept, m.time_limit, "是" if m.parallel else "", m.status]
+            for m in items])
+
+
+@matter.command("accept")
+@root_option
+@click.argument("case_no")
+@click.argument("matter_id", type=int)
+def matter_accept(case_no, matter_id):
+    """事项已被审批部门受理。"""
+    done = matters.advance_matter(_archive(), case_no, matter_id, matters.ACCEPTED)
+    click.echo(f"事项 {done.id} {done.name}：{done.status}")
+
+
+@matter.command("done")
+@root_option
+@click.argument("case_no")
+@click.argument("matter_id", type=int)
+def matter_done(case_no, matter_id):
+    """事项办结（销号）。"""
+    done = matters.advance_matter(_archive(), case_no, matter_id, matters.DONE)
+    click.echo(f"事项 {done.id} {done.name}：{done.status}")
+
+
+# ---------------------------------------------------------------- store
+
+@main.command("file")
+@root_option
+@click.argument("case_no")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--category", help="档案类别：" + "、".join(f"{c.code}={c.name}" for c in CATEGORIES))
+@click.option("--title", help="题名（默认取表单名称或文件名）")
+@click.option("--form", "form_id", help="表单编号（见 daiban forms list）")
+@click.option("--signed", is_flag=True, help="签署件：推进该表单所证明的案件状态")
+@click.option("--date", "doc_date", type=click.DateTime(["%Y-%m-%d"]), help="文件日期 YYYY-MM-DD")
+@click.option("--doc-no", default="", help="文号")
+@click.option("--author", default="", help="责任者")
+@click.option("--reason", "reason_code", type=click.IntRange(1, 7),
+              help="中止情形 1-7：" + "；".join(f"{k}.{v}" for k, v in SUSPEND_REASONS.items()))
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+def file_cmd(case_no, paths, category, title, form_id, signed, doc_date, doc_no, author, reason_code, as_json):
+    """将文件归入案件（一事一档），记录 sha256、页数、版本。"""
+    if title and len(paths) > 1:
+        raise UsageError("--title 只能用于单个文件")
+    if signed and not form_id:
+        raise UsageError("--signed 须同时用 --form 指明是哪张表单的签署件")
+    requests = [store.FilingRequest(p, category=category, title=title, form_id=form_id,
+                                    doc_no=doc_no, author=author,
+                                    doc_date=doc_date.date() if doc_date else None) for p in paths]
+    archive = _archive()
+    before = cases.get_case(archive, case_no).status
+    filed = store.file_documents(archive, case_no, requests, signed=signed, reason_code=reason_code)
+    after = cases.get_case(archive, case_no).status
+    if as_json:
+        _json({"documents": filed, "status": after})
+        return
+    for d in filed:
+        click.echo(f"已归档 件号{d.item_no:04d}：{d.path}（{d.pages or '-'} 页，sha256 {d.sha256[:12]}…）")
+    if after != before:
+        click.echo(f"案件 {case_no} 状态：{before} → {after}")
+
+
+@main.command("withdraw")
+@root_option
+@click.argument("case_no")
+@click.argument("item_no", type=int)
+@click.option("--reason", required=True, help="撤回原因")
+def withdraw_cmd(case_no, item_no, reason):
+    """撤回文件（文件保留并留痕，不再作为现行文件）。"""
+    doc = store.withdraw(_archive(), case_no, item_no, reason)
+    click.echo(f"已撤回 件号{doc.item_no:04d}：{doc.title}")
+
+
+@main.command("log")
+@root_option
+@click.argument("case_no", required=False)
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+def log_cmd(case_no, as_json):
+    """查看事件日志（全程留痕）；不指定案件则为全库。"""
+    archive = _archive()
+    if case_no:
+        cases.get_case(archive, case_no)
+    with archive.engine.connect() as conn:
+        found = read_events(conn, case_no)
+    if as_json:
+        _json(found)
+        return
+    _table(f"事件日志 {case_no or '全库'}", ["#", "时间", "操作人", "事件", "详情"],
+           [[e.seq, e.ts[:19].replace("T", " "), e.actor, action_label(e.action),
+             json.dumps(e.details, ensure_ascii=False)[:120]] for e in found])
+
+
+@main.command("verify")
+@root_option
+@click.argument("case_no", required=False)
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+def verify_cmd(case_no, as_json):
+    """校验：文件与目录、sha256、事件链一致；有问题时退出码非零。"""
+    report = verify_archive(_archive(), case_no)
+    if as_json:
+        _json({"ok": report.ok, "documents": report.documents, "files": report.files,
+               "events": report.events, "problems": report.problems, "notes": report.notes})
+    else:
+        for f in report.problems:
+            click.echo(f"问题 [{f.code}] {f.where}：{f.message}")
+        for f in report.notes:
+            click.echo(f"说明 [{f.code}] {f.where}：{f.message}")
+        verdict = "校验通过" if report.ok else f"校验未通过：{len(report.problems)} 个问题"
+        click.echo(f"{verdict}（文件 {report.documents} 件，磁盘文件 {report.files} 个，事件 {report.events} 条）")
+    if not report.ok:
+        sys.exit(11)
+
+
+# ---------------------------------------------------------------- forms
+
+@main.group(cls=DaibanGroup)
+def forms():
+    """表单目录：列出、查看、检查模板。"""
+
+
+@forms.command("list")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+def forms_list(as_json):
+    """列出全部表单。"""
+    catalog = load_catalog()
+    specs = list(catalog.forms.values())
+    if as_json:
+        _json(specs)
+        return
+    _table(f"表单（{len(specs)} 种）", ["编号", "名称", "阶段", "类别", "签署", "移交企业"],
+           [[s.id, s.title, s.stage, s.category, "、".join(s.signers), "是" if s.handover else "否"]
+            for s in specs])
+
+
+@forms.command("show")
+@click.argument("form_id")
+def forms_show(form_id):
+    """查看表单：字段、签署人、阶段。"""
+    spec = load_catalog().get(form_id)
+    if spec is None:
+        raise UsageError(f"未知的表单编号“{form_id}”（用 daiban forms list 查看）")
+    out = _out()
+    out.print(f"[bold]{spec.id}  {spec.title}[/bold]")
+    out.print(f"  阶段：{spec.stage}  类别：{spec.category}  签署：{'、'.join(spec.signers) or '无'}"
+              f"  移交企业：{'是' if spec.handover else '否'}")
+    if spec.fields:
+        _table("字段", ["字段", "名称", "类型", "必填", "默认"],
+               [[f.name, f.label, f.type, "是" if f.required else "", f.default] for f in spec.fields])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,93 @@
+"""The catalog of forms (表单目录): templates/forms.toml as typed data."""
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+CATALOG_FILE = BUILTIN_TEMPLATES / "forms.toml"
+FIELD_TYPES = ("text", "date", "money", "int", "list", "table", "checkbox")
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field a form needs beyond the case facts."""
+
+    name: str
+    label: str
+    type: str = "text"
+    required: bool = True
+    columns: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()
+    default: object = None
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    """One official form: identity, place in the lifecycle and its fields."""
+
+    id: str
+    title: str
+    stage: str
+    category: str
+    signers: tuple[str, ...]
+    handover: bool
+    fields: tuple[FieldSpec, ...] = ()
+    doc_no_pattern: str = "{agency_short}代〔{year}〕{seq}号"
+
+    @property
+    def template_name(self) -> str:
+        """File name of the form's .docx template."""
+        return f"{self.id}.docx"
+
+
+@dataclass(frozen=True)
+class FormCatalog:
+    """All forms by id, in catalog order."""
+
+    forms: dict[str, FormSpec] = field(default_factory=dict)
+
+    def get(self, form_id: str) -> FormSpec | None:
+        """Return the form with this id, or None."""
+        return self.forms.get(form_id)
+
+    def ids(self) -> list[str]:
+        """Return every form id in catalog order."""
+        return list(self.forms)
+
+    def by_stage(self, stage: str) -> list[FormSpec]:
+        """Return the forms of one packet stage, in catalog order."""
+        return [f for f in self.forms.values() if f.stage == stage]
+
+
+def _field(raw: dict) -> FieldSpec:
+    return FieldSpec(
+        name=raw["name"],
+        label=raw["label"],
+        type=raw.get("type", "text"),
+        required=raw.get("required", True),
+        columns=tuple(raw.get("columns", ())),
+        choices=tuple(raw.get("choices", ())),
+        default=raw.get("default"),
+    )
+
+
+def _form(form_id: str, raw: dict) -> FormSpec:
+    extra = {"doc_no_pattern": raw["doc_no"]} if "doc_no" in raw else {}
+    return FormSpec(
+        id=form_id,
+        title=raw["title"],
+        stage=raw["stage"],
+        category=raw["category"],
+        signers=tuple(raw.get("signers", ())),
+        handover=bool(raw.get("handover", False)),
+        fields=tuple(_field(f) for f in raw.get("fields", ())),
+        **extra,
+    )
+
+
+def load_catalog(path: Path = CATALOG_FILE) -> FormCatalog:
+    """Read the catalog of forms from its TOML file."""
+    with path.open("rb") as fh:
+        raw = tomllib.load(fh)
+    return FormCatalog({fid: _form(fid, spec) for fid, spec in raw["forms"].items()})

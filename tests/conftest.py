@@ -1,0 +1,65 @@
+"""Shared fixtures: a fresh data root and a way to run the daiban CLI against it."""
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+import pytest
+from click.testing import CliRunner, Result
+
+from cli import main
+
+PROJECT = Path(__file__).resolve().parent.parent
+SAMPLE_CASE = PROJECT / "demo" / "case.toml"
+
+
+@dataclass
+class Daiban:
+    """Runs daiban commands against one data root, in process or as a real subprocess."""
+
+    root: Path
+    actor: str = "测试员"
+
+    def env(self) -> dict[str, str]:
+        """Environment for a daiban process on this root."""
+        return {**os.environ, "DAIBAN_ROOT": str(self.root), "DAIBAN_USER": self.actor}
+
+    def __call__(self, *args: str, code: int = 0) -> Result:
+        """Run one command in process and check its exit code."""
+        result = CliRunner().invoke(main, [str(a) for a in args], env=self.env(), catch_exceptions=False)
+        assert result.exit_code == code, f"exit {result.exit_code} != {code}\n{result.output}\n{result.stderr}"
+        return result
+
+    def subprocess(self, *args: str, **env: str) -> subprocess.CompletedProcess:
+        """Run one command as a separate process (for crashes and concurrency)."""
+        return subprocess.run([sys.executable, "-m", "cli", *map(str, args)], cwd=PROJECT,
+                              env={**self.env(), **env}, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def daiban(tmp_path) -> Daiban:
+    """A freshly initialised data root."""
+    runner = Daiban(tmp_path / "数据 根目录")
+    runner("init", "--city", "晋城市")
+    return runner
+
+
+@pytest.fixture
+def case_no(daiban) -> str:
+    """A case opened from the sample project facts."""
+    out = daiban("case", "new", "--from", SAMPLE_CASE).output
+    return out.split("：")[1].split()[0]
+
+
+def make_pdf(path: Path, pages: int = 1, marker: str = "") -> Path:
+    """Write a small valid PDF with the given number of pages (marker makes bytes unique)."""
+    pdf = pikepdf.new()
+    for _ in range(pages):
+        pdf.add_blank_page(page_size=(595, 842))
+    pdf.docinfo["/Title"] = marker or path.name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pdf.save(path, static_id=True)
+    return path
