@@ -15,9 +15,10 @@ from sqlalchemy.engine import Connection, Engine
 
 from archive.errors import SchemaError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 metadata = MetaData()
+metadata_v2 = MetaData()
 
 meta = Table(
     "meta", metadata,
@@ -98,6 +99,7 @@ documents = Table(
     Column("path", String, nullable=False, unique=True),
     Column("source_name", String, nullable=False),
     Column("text", Text, nullable=False, default=""),
+    Column("stage", String, nullable=False, default=""),
     Column("state", String, nullable=False),
     Column("parent_id", Integer, ForeignKey("documents.id")),
     Column("withdrawn_reason", String),
@@ -119,6 +121,31 @@ events = Table(
     Column("hash", String, nullable=False),
 )
 
+review = Table(
+    "review", metadata_v2,
+    Column("id", Integer, primary_key=True),
+    Column("source_name", String, nullable=False),
+    Column("original", String, nullable=False),
+    Column("pdf", String),
+    Column("sha256", String, nullable=False, index=True),
+    Column("size", Integer, nullable=False),
+    Column("pages", Integer),
+    Column("text", Text, nullable=False, default=""),
+    Column("guesses", Text, nullable=False, default="[]"),
+    Column("state", String, nullable=False),
+    Column("reason", String),
+    Column("created", String, nullable=False),
+    Column("resolved", String),
+    Column("doc_id", Integer),
+)
+
+index_queue = Table(
+    "index_queue", metadata_v2,
+    Column("doc_id", Integer, primary_key=True),
+    Column("error", String, nullable=False),
+    Column("ts", String, nullable=False),
+)
+
 # The event log is append-only: the database itself refuses edits, so that only
 # deliberate tampering (dropping these triggers) can change history — and verify sees it.
 APPEND_ONLY_TRIGGERS = {
@@ -137,8 +164,12 @@ def _create_v1(conn: Connection) -> None:
         conn.exec_driver_sql(ddl)
 
 
+def _add_review_and_index_queue(conn: Connection) -> None:
+    metadata_v2.create_all(conn)
+
+
 # MIGRATIONS[n] brings a catalog from schema version n to n + 1.
-MIGRATIONS: dict[int, Migration] = {0: _create_v1}
+MIGRATIONS: dict[int, Migration] = {0: _create_v1, 1: _add_review_and_index_queue}
 
 
 def make_engine(path: Path) -> Engine:

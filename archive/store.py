@@ -165,7 +165,7 @@ def _insert_pending(archive: Archive, conn: Connection, row, planned: list[_Plan
             form_id=p.request.form_id, version=version, kind=p.kind, doc_no=p.request.doc_no,
             author=p.request.author, doc_date=p.request.doc_date.isoformat() if p.request.doc_date else None,
             pages=p.info.pages, sha256=p.info.sha256, size=p.info.size, path=rel,
-            source_name=p.request.path.name, text=p.text, state=PENDING,
+            source_name=p.request.path.name, text=p.text, stage=row.status, state=PENDING,
             parent_id=p.request.parent_id, filed=events.now(), actor=archive.actor,
         )).inserted_primary_key[0])
     return ids
