@@ -8,10 +8,12 @@ STAMP := $(VENV)/.installed
 DEB_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim ghostscript qpdf poppler-utils \
 	libreoffice-writer-nogui fonts-noto-cjk texlive-lang-chinese pngquant unpaper python3-venv
 
+FANDOL := /usr/share/texlive/texmf-dist/fonts/opentype/public/fandol
+
 .PHONY: demo test setup system clean
 
 demo: setup
-	@$(VENV)/bin/python demo/run_demo.py
+	@PATH="$(CURDIR)/$(VENV)/bin:$$PATH" bash demo/run_demo.sh
 
 test: setup
 	@$(VENV)/bin/pytest -q -p no:cacheprovider
@@ -26,6 +28,7 @@ $(STAMP): pyproject.toml
 	@echo "安装 Python 依赖到 $(VENV) …"
 	@$(VENV)/bin/pip install -q --disable-pip-version-check -e '.[test]' > $(VENV)/pip.log 2>&1 \
 		|| { cat $(VENV)/pip.log; exit 1; }
+	@FONTCONFIG_FILE=$(CURDIR)/docgen/fontconfig/fonts.conf fc-cache -f $(FANDOL) 2>/dev/null || true
 	@touch $(STAMP)
 
 clean:

@@ -10,7 +10,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from archive import advance, cases, matters, store
+from archive import advance, cases, generate, matters, store
 from archive.categories import CATEGORIES
 from archive.config import resolve_root
 from archive.errors import DaibanError, UsageError
@@ -19,6 +19,7 @@ from archive.lifecycle import STATUSES, SUSPEND_REASONS
 from archive.session import Archive, init_archive, open_archive
 from archive.verify import verify as verify_archive
 from docgen.catalog import load_catalog
+from docgen.check import check_template
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -435,6 +436,72 @@ def forms_show(form_id):
     if spec.fields:
         _table("字段", ["字段", "名称", "类型", "必填", "默认"],
                [[f.name, f.label, f.type, "是" if f.required else "", f.default] for f in spec.fields])
+
+
+@forms.command("check")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def forms_check(paths):
+    """检查模板：Jinja 语法、未知变量、未使用的必填字段。"""
+    catalog = load_catalog()
+    errors = 0
+    for path in paths:
+        problems = check_template(path, None, catalog)
+        for p in problems:
+            errors += p.severity == "error"
+            label = "错误" if p.severity == "error" else "提示"
+            click.echo(f"{path}：{label}：{p.message}" + (f"\n    {p.context}" if p.context else ""))
+        if not problems:
+            click.echo(f"{path}：检查通过")
+    if errors:
+        sys.exit(5)
+
+
+# ---------------------------------------------------------------- generating forms
+
+def _print_generated(generated) -> None:
+    for g in generated:
+        click.echo(f"{g.form_id:<14} {g.doc_no}  {g.identity}")
+        click.echo(f"    {g.docx.path}")
+        if g.pdf:
+            click.echo(f"    {g.pdf.path}")
+
+
+@main.command("render")
+@root_option
+@click.argument("case_no")
+@click.argument("form_id")
+@click.option("--set", "sets", multiple=True, metavar="字段=值", help="表单字段的值，可多次使用（如 --set subject=用地协调）")
+@click.option("--data", "data_file", type=click.Path(path_type=Path), help="TOML 数据文件：顶层键用于所有表单，[表单编号] 表用于单张表单")
+@click.option("--no-pdf", is_flag=True, help="只生成 .docx，不转换 PDF")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+def render_cmd(case_no, form_id, sets, data_file, no_pdf, as_json):
+    """生成案件的一张表单（.docx 与 PDF），带文号与二维码，并归入案件。"""
+    archive = _archive()
+    generated, _ = generate.generate(archive, case_no, [form_id], generate.read_data(data_file),
+                                     generate.parse_sets(list(sets)), pdf=not no_pdf)
+    if as_json:
+        _json(generated)
+    else:
+        _print_generated(generated)
+
+
+@main.command("packet")
+@root_option
+@click.argument("case_no")
+@click.argument("stage")
+@click.option("--set", "sets", multiple=True, metavar="字段=值", help="表单字段的值，可多次使用")
+@click.option("--data", "data_file", type=click.Path(path_type=Path), help="TOML 数据文件：[表单编号] 表对应各表单")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+def packet_cmd(case_no, stage, sets, data_file, as_json):
+    """生成某阶段的全部表单（一次转换），并合并为一份打印用 PDF。"""
+    archive = _archive()
+    result = generate.packet(archive, case_no, stage, generate.read_data(data_file),
+                             generate.parse_sets(list(sets)))
+    if as_json:
+        _json(result)
+        return
+    _print_generated(result.forms)
+    click.echo(f"打印用合并 PDF：{result.merged}")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,9 @@ run matter add "$CASE" --stage 立项 --name "建设项目用地预审与选址�
 run matter add "$CASE" --stage 工程 --name "建设工程规划许可证核发" --level 市级 --dept "晋城市规划和自然资源局" --days 5
 run matter add "$CASE" --stage 施工 --name "建筑工程施工许可证核发" --level 市级 --dept "晋城市行政审批服务管理局" --days 3
 
+run forms list
+run packet "$CASE" 受理
+run render "$CASE" assess
 run file "$CASE" "demo/samples/第一次联审协调会议纪要.txt" --category 会议纪要 --author "李明" --date 2026-03-12
 run matter accept "$CASE" 1
 run matter done "$CASE" 1
