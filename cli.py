@@ -3,14 +3,17 @@
 import dataclasses
 import json
 import sys
+import threading
 from functools import wraps
 from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from archive import advance, cases, generate, matters, store
+from archive import advance, cases, generate, inbox, ingest, matters, store
+from archive import review as review_queue
 from archive.categories import CATEGORIES
 from archive.config import resolve_root
 from archive.errors import DaibanError, UsageError
@@ -502,6 +505,122 @@ def packet_cmd(case_no, stage, sets, data_file, as_json):
         return
     _print_generated(result.forms)
     click.echo(f"打印用合并 PDF：{result.merged}")
+
+
+# ---------------------------------------------------------------- scans in
+
+def _progress_bar():
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+
+
+def _ingest_all(archive, paths, target, consume=False) -> list:
+    outcomes = []
+    with _progress_bar() as bar:
+        files = bar.add_task("文件", total=len(paths))
+        for path in paths:
+            pages = bar.add_task(f"  {path.name}", total=None)
+
+            def advance_pages(step, done, total, task=pages):
+                bar.update(task, description=f"  {path.name}：{step}", completed=done, total=total)
+
+            outcomes += ingest.ingest_file(archive, path, target, consume=consume, progress=advance_pages)
+            bar.remove_task(pages)
+            bar.advance(files)
+    return outcomes
+
+
+def _print_outcomes(outcomes) -> None:
+    colours = {"filed": "green", "review": "yellow", "duplicate": "cyan", "failed": "red"}
+    out = _out()
+    for o in outcomes:
+        out.print(f"[{colours[o.status]}]{ingest.OUTCOME_LABELS[o.status]}[/] {o.source}：{o.message}")
+    out.print(ingest.summarize(outcomes))
+
+
+@main.command("ingest")
+@root_option
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--case", "case_no", help="指定案件（补全或覆盖二维码识别结果）")
+@click.option("--form", "form_id", help="指定表单：整份扫描件作为该表单的签署件")
+@click.option("--category", help="无二维码页面归入的档案类别（须同时指定 --case）")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+def ingest_cmd(paths, case_no, form_id, category, as_json):
+    """扫描件入库：OCR 为 PDF/A，按表单二维码自动归档，无法识别的转入待审核。"""
+    archive = _archive()
+    target = ingest.Target(case_no, form_id, category)
+    ingest.check_target(archive, target)
+    outcomes = _ingest_all(archive, ingest.expand(list(paths)), target)
+    if as_json:
+        _json(outcomes)
+    else:
+        _print_outcomes(outcomes)
+    if any(o.status == "failed" for o in outcomes):
+        sys.exit(7)
+
+
+@main.command("watch")
+@root_option
+@click.option("--once", is_flag=True, help="处理完收件箱中现有文件后退出")
+@click.option("--settle", default=2.0, show_default=True, help="文件大小保持不变多少秒后视为写入完成")
+def watch_cmd(once, settle):
+    """监视收件箱（inbox/）：文件写入完成后自动入库并移出收件箱；Ctrl-C 停止。"""
+    archive = _archive()
+    stop = threading.Event()
+    inbox_dir = archive.root.inbox_dir
+    click.echo(f"监视收件箱：{inbox_dir}" + ("" if once else "（Ctrl-C 停止）"))
+
+    def handle(path: Path) -> None:
+        _print_outcomes(_ingest_all(archive, [path], ingest.Target(), consume=True))
+
+    try:
+        inbox.watch(inbox_dir, handle, stop, once=once, settle=settle)
+    except KeyboardInterrupt:
+        stop.set()
+        click.echo("已停止监视收件箱")
+
+
+@main.group(cls=DaibanGroup)
+def review():
+    """待审核队列：无法自动识别的扫描件。"""
+
+
+@review.command("list")
+@root_option
+@click.option("--all", "show_all", is_flag=True, help="包括已归档和已退回的")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+def review_list(show_all, as_json):
+    """列出待审核的扫描件及推测的案件。"""
+    items = review_queue.list_items(_archive(), None if show_all else review_queue.WAITING)
+    if as_json:
+        _json(items)
+        return
+    _table(f"待审核（{len(items)} 件）", ["编号", "文件", "页数", "状态", "原因", "推测案件"],
+           [[i.id, i.source_name, i.pages, review_queue.STATE_LABELS[i.state], i.reason,
+             "；".join(f"{g.case_no}（{g.why}）" for g in i.guesses)] for i in items])
+
+
+@review.command("file")
+@root_option
+@click.argument("review_id", type=int)
+@click.argument("case_no")
+@click.option("--form", "form_id", help="作为该表单的签署件归档（推进案件状态）")
+@click.option("--category", help="不是表单时，归入的档案类别")
+def review_file(review_id, case_no, form_id, category):
+    """将待审核的扫描件归入案件。"""
+    filed = review_queue.file_item(_archive(), review_id, case_no, form_id, category)
+    for d in filed:
+        click.echo(f"已归档 件号{d.item_no:04d}：{d.path}")
+
+
+@review.command("reject")
+@root_option
+@click.argument("review_id", type=int)
+@click.option("--reason", required=True, help="退回原因")
+def review_reject(review_id, reason):
+    """退回待审核的扫描件（不属于任何案件）。"""
+    item = review_queue.reject_item(_archive(), review_id, reason)
+    click.echo(f"已退回待审核项 {item.id}：{item.source_name}")
 
 
 if __name__ == "__main__":
