@@ -26,7 +26,7 @@ from archive.guess import guess_cases
 from archive.ocr import OcrResult, OcrSettings, ocr_to_pdfa
 from archive.qrscan import find_identities
 from archive.session import Archive
-from archive.store import FilingRequest, file_documents
+from archive.store import FilingRequest, file_documents, locate
 from docgen.identity import DocIdentity, parse_identity
 
 SCAN_SUFFIXES = {".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff"}
@@ -81,11 +81,9 @@ def expand(paths: list[Path]) -> list[Path]:
 
 def _where(archive: Archive, sha256: str) -> str | None:
     """Describe where these bytes already are: a case's document or a review item."""
-    with archive.engine.connect() as conn:
-        row = conn.execute(select(cases.c.case_no, documents.c.item_no, documents.c.path).join(cases).where(
-            documents.c.sha256 == sha256, documents.c.state != "withdrawn")).first()
-    if row:
-        return f"案件 {row.case_no} 件号 {row.item_no:04d}（{row.path}）"
+    doc = locate(archive, sha256)
+    if doc:
+        return f"案件 {doc.case_no} 件号 {doc.item_no:04d}（{doc.path}）"
     waiting = review.find_by_sha256(archive, sha256)
     return f"待审核队列 #{waiting.id}" if waiting else None
 

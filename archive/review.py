@@ -18,7 +18,7 @@ from archive.errors import NotFoundError, UsageError
 from archive.fileinfo import sha256_of
 from archive.guess import Guess
 from archive.session import Archive
-from archive.store import FiledDocument, FilingRequest, file_documents
+from archive.store import FiledDocument, FilingRequest, file_documents, locate
 
 WAITING, FILED, REJECTED = "waiting", "filed", "rejected"
 STATE_LABELS = {WAITING: "待审核", FILED: "已归档", REJECTED: "已退回"}
@@ -127,7 +127,8 @@ def file_item(archive: Archive, review_id: int, case_no: str, form_id: str | Non
     original = FilingRequest(root / item.original, category=category, form_id=form_id, kind="original",
                              title=f"{title} 原始扫描件",
                              text="")
-    filed = file_documents(archive, case_no, [scan, original], signed=bool(form_id))
+    requests = [scan] if locate(archive, item.sha256, case_no) else [scan, original]
+    filed = file_documents(archive, case_no, requests, signed=bool(form_id))
     with archive.write() as conn:
         conn.execute(review.update().where(review.c.id == review_id).values(
             state=FILED, resolved=events.now(), doc_id=filed[0].id))

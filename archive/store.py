@@ -301,6 +301,17 @@ def get_document(archive: Archive, doc_id: int) -> FiledDocument:
     return _row_to_doc(row, row.case_no)
 
 
+def locate(archive: Archive, sha256: str, case_no: str | None = None) -> FiledDocument | None:
+    """Return a current document holding these bytes (in one case, or anywhere), if any."""
+    query = select(documents, cases.c.case_no).join(cases).where(
+        documents.c.sha256 == sha256, documents.c.state == FILED)
+    if case_no:
+        query = query.where(cases.c.case_no == case_no)
+    with archive.engine.connect() as conn:
+        row = conn.execute(query.order_by(documents.c.id).limit(1)).first()
+    return _row_to_doc(row, row.case_no) if row else None
+
+
 def case_documents(archive: Archive, case_no: str, include_withdrawn: bool = True) -> list[FiledDocument]:
     """Return a case's filed documents in 件号 order."""
     with archive.engine.connect() as conn:

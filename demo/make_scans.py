@@ -3,9 +3,9 @@
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scans import make_scan, variant  # noqa: E402  (bench/ is a folder of scripts, not a package)
+from bench.scans import make_scan, variant  # noqa: E402  (bench/ is a folder of scripts, not a package)
 
 
 def main() -> None:

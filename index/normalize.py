@@ -21,6 +21,9 @@ _SPACE_AFTER_CJK = re.compile(f"(?<={_CJK_CHAR})[ \\t\\u3000]+(?={_CJK_OR_PUNCT}
 _SPACE_BEFORE_CJK = re.compile(f"(?<={_CJK_OR_PUNCT})[ \\t\\u3000]+(?={_CJK_CHAR})")
 _TRANSLATE = str.maketrans({"〈": "(", "〉": ")", "“": '"', "”": '"'})
 _BLANK_LINES = re.compile(r"\n{3,}")
+# A single line break inside CJK text is where the page wrapped, not a boundary:
+# joining it keeps names and phrases that wrap across lines findable.
+_WRAPPED_CJK = re.compile(f"(?<={_CJK_CHAR})\n(?={_CJK_CHAR})")
 
 
 def normalize_text(text: str) -> str:
@@ -30,7 +33,8 @@ def normalize_text(text: str) -> str:
     text = _SPACE_AFTER_CJK.sub("", text)
     text = _SPACE_BEFORE_CJK.sub("", text)
     lines = (line.strip() for line in text.split("\n"))
-    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    text = _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    return _WRAPPED_CJK.sub("", text)
 
 
 def is_cjk(char: str) -> bool:
