@@ -23,6 +23,7 @@ from archive.session import Archive, init_archive, open_archive
 from archive.verify import verify as verify_archive
 from docgen.catalog import load_catalog
 from docgen.check import check_template
+from docgen.formatting import money
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -201,8 +202,10 @@ def _print_case(found, people, items, docs, recent, needs) -> None:
     for name, label in cases.LABELS.items():
         value = getattr(f, name)
         value = "、".join(value) if isinstance(value, list) else value
+        if name == "investment" and value is not None:
+            value = money(value)
         if value not in (None, ""):
-            out.print(f"  {label}：{value}")
+            out.print(f"  {label.removesuffix('（万元）')}：{value}")
     former = [p for p in people if p.until]
     if former:
         out.print("  历任：" + "；".join(f"{p.role} {p.name}（{p.since[:10]}–{p.until[:10]}）" for p in former))

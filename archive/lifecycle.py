@@ -67,10 +67,18 @@ def next_steps(status: str) -> list[Transition]:
     return [step for step in TRANSITIONS if status in step.sources]
 
 
+# How far along the lifecycle a status is; paperwork for a step already passed is filed
+# without moving the case (a signed 研判表 scanned after the 委托书, a second scan).
+RANK = {REGISTERED: 0, ASSESSED: 1, ACCEPTED: 2, HANDLING: 3, SUSPENDED: 3, COMPLETED: 4,
+        TERMINATED: 4, ARCHIVED: 5}
+
+
 def refusal(form_id: str, signed: bool, status: str, form_title: str) -> str | None:
     """Explain why filing this form cannot move the case, or None when it may (or proves nothing)."""
     steps = [s for s in TRANSITIONS if s.form == form_id]
     if not steps or proved_by(form_id, signed, status):
+        return None
+    if all(RANK[status] >= RANK[s.target] for s in steps):
         return None
     if any(status in s.sources for s in steps) and not signed:
         return f"《{form_title}》须为签署件（--signed）才能推进案件状态"

@@ -1,25 +1,36 @@
 #!/usr/bin/env bash
-# The daiban walk-through on sample data: one 全代办 case from registration on.
-# Every line printed with "$" is a real command a member of staff would type.
+# The daiban walk-through on sample data: one 全代办 case from registration to a
+# signed 委托书 scanned back in. Every line printed with "$" is a real command.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DAIBAN_ROOT="$PWD/demo-data" DAIBAN_USER="代办员张丽"
 rm -rf "$DAIBAN_ROOT"
 
 run() { printf '\n\033[1m$ daiban %s\033[0m\n' "$*"; daiban "$@"; }
+say() { printf '\n\033[1;34m# %s\033[0m\n' "$*"; }
 
+say "登记：初始化数据根目录，立案，列出审批事项"
 run init --agency "晋城市政务服务中心项目代办服务中心" --short "晋代办" --city "晋城市" --fonds "Z035"
-CASE=$(daiban case new --from demo/case.toml --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["case_no"])')
-printf '\n$ daiban case new --from demo/case.toml\n已立案：%s\n' "$CASE"
-
+CASE=$(daiban case new --from demo/case.toml --json | python -c 'import json,sys; print(json.load(sys.stdin)["case_no"])')
+printf '\n\033[1m$ daiban case new --from demo/case.toml\033[0m\n已立案：%s\n' "$CASE"
 run matter add "$CASE" --stage 立项 --name "企业投资项目备案" --level 县级 --dept "泽州县行政审批服务管理局" --days 1
 run matter add "$CASE" --stage 立项 --name "建设项目用地预审与选址意见书" --level 市级 --dept "晋城市规划和自然资源局" --days 10 --parallel
 run matter add "$CASE" --stage 工程 --name "建设工程规划许可证核发" --level 市级 --dept "晋城市规划和自然资源局" --days 5
 run matter add "$CASE" --stage 施工 --name "建筑工程施工许可证核发" --level 市级 --dept "晋城市行政审批服务管理局" --days 3
 
+say "受理：生成受理阶段材料包（委托书、告知清单、联系卡），一次转换为 PDF 并合并打印件"
 run forms list
 run packet "$CASE" 受理
-run render "$CASE" assess
+
+say "企业签字盖章后扫描，扫描件放入收件箱（此处用扫描模拟器代替打印机和扫描仪）"
+ENTRUST=$(ls "$DAIBAN_ROOT"/cases/*/*/01*/*委托书*.pdf)
+CARD=$(ls "$DAIBAN_ROOT"/cases/*/*/10*/*联系卡*.pdf)
+python demo/make_scans.py "$DAIBAN_ROOT/inbox" 150dpi "$ENTRUST" "$CARD"
+
+say "收件箱入库：OCR 为 PDF/A，按二维码归入案件，签署的委托书使案件进入“受理”"
+run watch --once --settle 0.5
+
+say "办理：归档会议纪要，审批事项销号"
 run file "$CASE" "demo/samples/第一次联审协调会议纪要.txt" --category 会议纪要 --author "李明" --date 2026-03-12
 run matter accept "$CASE" 1
 run matter done "$CASE" 1

@@ -124,3 +124,11 @@ def test_show_says_what_is_missing_next(daiban, case_no):
     shown = json.loads(daiban("case", "show", case_no, "--json").output)
     texts = " ".join(n["text"] for n in shown["next"])
     assert "--form entrust --signed" in texts and "--form assess --signed" in texts
+
+
+def test_paperwork_for_a_passed_step_is_filed_without_moving_the_case(daiban, case_no, tmp_path):
+    daiban("file", case_no, make_pdf(tmp_path / "委托书.pdf", marker="e"), "--form", "entrust", "--signed")
+    daiban("file", case_no, make_pdf(tmp_path / "研判表.pdf", marker="a"), "--form", "assess", "--signed")
+    shown = json.loads(daiban("case", "show", case_no, "--json").output)
+    assert shown["case"]["status"] == "受理"
+    assert [d["form_id"] for d in shown["documents"]] == ["entrust", "assess"]
