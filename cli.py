@@ -2,6 +2,7 @@
 
 import dataclasses
 import json
+import logging
 import sys
 import threading
 from functools import wraps
@@ -11,9 +12,9 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
-from archive import advance, cases, generate, inbox, ingest, matters, store
-from archive import review as review_queue
+from archive import advance, cases, matters, store
 from archive.categories import CATEGORIES
 from archive.config import resolve_root
 from archive.errors import DaibanError, UsageError
@@ -25,6 +26,8 @@ from docgen.catalog import load_catalog
 from docgen.check import check_template
 from docgen.formatting import money
 
+# Commands that need OCR, LibreOffice or the index import their modules when they run,
+# so that quick commands (case show, file, log) start in a fraction of a second.
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
@@ -73,6 +76,20 @@ def _archive() -> Archive:
     return open_archive(resolve_root(obj.get("root")), resolve_actor(obj.get("actor")))
 
 
+class EchoWarnings(logging.Handler):
+    """Show warnings the library logs (e.g. an index update to repair later) on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"警告：{record.getMessage()}", err=True)
+
+
+def _show_warnings() -> None:
+    logger = logging.getLogger("daiban")
+    if not any(isinstance(h, EchoWarnings) for h in logger.handlers):
+        logger.addHandler(EchoWarnings(logging.WARNING))
+        logger.propagate = False
+
+
 class DaibanGroup(click.Group):
     """A click group that turns DaibanError into a Chinese message and its exit code."""
 
@@ -93,6 +110,7 @@ def main(ctx, root, actor):
     """daiban：投资项目“全代办”案件与“一事一档”档案管理。"""
     ctx.ensure_object(dict)
     ctx.obj.update(root=root, actor=actor)
+    _show_warnings()
 
 
 @main.command()
@@ -482,6 +500,7 @@ def _print_generated(generated) -> None:
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 def render_cmd(case_no, form_id, sets, data_file, no_pdf, as_json):
     """生成案件的一张表单（.docx 与 PDF），带文号与二维码，并归入案件。"""
+    from archive import generate
     archive = _archive()
     generated, _ = generate.generate(archive, case_no, [form_id], generate.read_data(data_file),
                                      generate.parse_sets(list(sets)), pdf=not no_pdf)
@@ -500,6 +519,7 @@ def render_cmd(case_no, form_id, sets, data_file, no_pdf, as_json):
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 def packet_cmd(case_no, stage, sets, data_file, as_json):
     """生成某阶段的全部表单（一次转换），并合并为一份打印用 PDF。"""
+    from archive import generate
     archive = _archive()
     result = generate.packet(archive, case_no, stage, generate.read_data(data_file),
                              generate.parse_sets(list(sets)))
@@ -518,6 +538,7 @@ def _progress_bar():
 
 
 def _ingest_all(archive, paths, target, consume=False) -> list:
+    from archive import ingest
     outcomes = []
     with _progress_bar() as bar:
         files = bar.add_task("文件", total=len(paths))
@@ -534,6 +555,7 @@ def _ingest_all(archive, paths, target, consume=False) -> list:
 
 
 def _print_outcomes(outcomes) -> None:
+    from archive import ingest
     colours = {"filed": "green", "review": "yellow", "duplicate": "cyan", "failed": "red"}
     out = _out()
     for o in outcomes:
@@ -550,6 +572,7 @@ def _print_outcomes(outcomes) -> None:
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 def ingest_cmd(paths, case_no, form_id, category, as_json):
     """扫描件入库：OCR 为 PDF/A，按表单二维码自动归档，无法识别的转入待审核。"""
+    from archive import ingest
     archive = _archive()
     target = ingest.Target(case_no, form_id, category)
     ingest.check_target(archive, target)
@@ -568,6 +591,7 @@ def ingest_cmd(paths, case_no, form_id, category, as_json):
 @click.option("--settle", default=2.0, show_default=True, help="文件大小保持不变多少秒后视为写入完成")
 def watch_cmd(once, settle):
     """监视收件箱（inbox/）：文件写入完成后自动入库并移出收件箱；Ctrl-C 停止。"""
+    from archive import inbox, ingest
     archive = _archive()
     stop = threading.Event()
     inbox_dir = archive.root.inbox_dir
@@ -594,6 +618,7 @@ def review():
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 def review_list(show_all, as_json):
     """列出待审核的扫描件及推测的案件。"""
+    from archive import review as review_queue
     items = review_queue.list_items(_archive(), None if show_all else review_queue.WAITING)
     if as_json:
         _json(items)
@@ -611,6 +636,7 @@ def review_list(show_all, as_json):
 @click.option("--category", help="不是表单时，归入的档案类别")
 def review_file(review_id, case_no, form_id, category):
     """将待审核的扫描件归入案件。"""
+    from archive import review as review_queue
     filed = review_queue.file_item(_archive(), review_id, case_no, form_id, category)
     for d in filed:
         click.echo(f"已归档 件号{d.item_no:04d}：{d.path}")
@@ -622,8 +648,123 @@ def review_file(review_id, case_no, form_id, category):
 @click.option("--reason", required=True, help="退回原因")
 def review_reject(review_id, reason):
     """退回待审核的扫描件（不属于任何案件）。"""
+    from archive import review as review_queue
     item = review_queue.reject_item(_archive(), review_id, reason)
     click.echo(f"已退回待审核项 {item.id}：{item.source_name}")
+
+
+# ---------------------------------------------------------------- search
+
+@main.command("search")
+@root_option
+@click.argument("query", nargs=-1, required=True)
+@click.option("--case", "case_no", help="只查某一案件")
+@click.option("--form", "form_id", help="只查某种表单")
+@click.option("--category", help="只查某一档案类别（如 会议纪要）")
+@click.option("--stage", help="只查某一阶段（归档时的案件状态）")
+@click.option("--kind", type=click.Choice(store.KINDS), help="文件性质")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="起始日期 YYYY-MM-DD")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="截止日期 YYYY-MM-DD")
+@click.option("--limit", default=10, show_default=True, help="每页条数")
+@click.option("--page", default=1, show_default=True, help="页码")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON（命中以 **…** 标出；--html 则为 <mark>）")
+@click.option("--html", is_flag=True, help="JSON 中用 <mark> 标出命中")
+def search_cmd(query, case_no, form_id, category, stage, kind, since, until, limit, page, as_json, html):
+    """全文检索：任意中文片段、人名、单位、项目代码；空格为“且”，OR 为“或”，-词 排除，"短语"，字段:值。"""
+    from archive.categories import category as find_category
+    from archive.indexing import search_archive
+    from index.query import Filters
+    archive = _archive()
+    filters = Filters(case_no=case_no, form_id=form_id,
+                      category=find_category(category).name if category else None, stage=stage, kind=kind,
+                      since=since.date() if since else None, until=until.date() if until else None)
+    result = search_archive(archive, " ".join(query), filters, page, limit)
+    if as_json:
+        _json(result.to_dict("html" if html else "markdown"))
+        return
+    out = _out()
+    out.print(f"共 {result.total} 件（第 {result.page}/{max(result.pages, 1)} 页，索引：{result.backend}）")
+    for n, hit in enumerate(result.hits, start=(page - 1) * limit + 1):
+        out.print(f"[bold]{n}. {hit.case_no}  {hit.title}[/bold]  {hit.project_name}  {hit.category}  "
+                  f"{hit.date or ''}")
+        out.print(f"   {hit.path}", style="dim")
+        snippet = Text("   ")
+        for text, is_hit in hit.snippet:
+            snippet.append(text, style="bold reverse" if is_hit else None)
+        out.print(snippet)
+
+
+@main.command("open")
+@root_option
+@click.argument("case_no")
+@click.argument("item_no", type=int)
+def open_cmd(case_no, item_no):
+    """调阅文件：打印文件路径，并记录调阅人（调阅留痕）。"""
+    from archive.indexing import open_document
+    click.echo(open_document(_archive(), case_no, item_no))
+
+
+@main.group(cls=DaibanGroup)
+def index():
+    """全文索引：重建、同步、检查（索引可随时由目录库重建）。"""
+
+
+def _index_progress(description: str):
+    bar = _progress_bar()
+    task = bar.add_task(description, total=None)
+    return bar, lambda done, total: bar.update(task, completed=done, total=total)
+
+
+@index.command("rebuild")
+@root_option
+@click.option("--backend", type=click.Choice(["whoosh", "tantivy"]), help="切换索引后端（默认保持当前）")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+def index_rebuild(backend, as_json):
+    """由目录库重建全文索引（无需重新 OCR）；完成后原子替换旧索引。"""
+    from archive.indexing import rebuild_index
+    archive = _archive()
+    bar, progress = _index_progress("重建索引")
+    with bar:
+        report = rebuild_index(archive, backend, progress)
+    if as_json:
+        _json(report)
+    else:
+        click.echo(f"索引已重建：{report.documents} 件，后端 {report.backend}，用时 {report.seconds:.1f} 秒")
+
+
+@index.command("sync")
+@root_option
+def index_sync():
+    """补齐索引缺少的文件，删除多余的，刷新变更的。"""
+    from archive.indexing import sync_index
+    archive = _archive()
+    bar, progress = _index_progress("同步索引")
+    with bar:
+        report = sync_index(archive, progress)
+    click.echo(f"索引已同步：新增 {report.added}，更新 {report.updated}，删除 {report.deleted}")
+
+
+@index.command("check")
+@root_option
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+def index_check(as_json):
+    """检查索引与目录库是否一致；不一致时退出码非零。"""
+    from archive.indexing import check_index, queued
+    archive = _archive()
+    report = check_index(archive)
+    waiting = queued(archive)
+    if as_json:
+        _json({"ok": report.ok and not waiting, "report": report, "queued": waiting})
+    else:
+        for label, ids in (("索引缺少", report.missing), ("索引多出", report.extra),
+                           ("索引过期", report.stale), ("索引重复", report.duplicated)):
+            if ids:
+                click.echo(f"{label}：文件 #" + "、#".join(map(str, ids)))
+        for doc_id, error in waiting:
+            click.echo(f"待补索引：文件 #{doc_id}（{error}）")
+        click.echo("索引与目录库一致" if report.ok and not waiting else "索引与目录库不一致：请运行 daiban index sync")
+    if not report.ok or waiting:
+        sys.exit(11)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from archive.errors import DuplicateError, InputFileError, NotFoundError, Transi
 from archive.faults import crash_point
 from archive.fileinfo import FileInfo, inspect
 from archive.locks import exclusive
+from archive.indexing import refresh
 from archive.lifecycle import SUSPEND_REASONS, SUSPENDED, proved_by, refusal
 from archive.session import Archive
 from archive.textextract import extract_text
@@ -233,6 +234,7 @@ def file_documents(archive: Archive, case_no: str, requests: list[FilingRequest]
     with _store_lock(archive):
         _recover_unlocked(archive)
         ids = _file_locked(archive, case_no, planned, signed, reason_code)
+    refresh(archive, ids)
     return [get_document(archive, i) for i in ids]
 
 
@@ -338,4 +340,5 @@ def withdraw(archive: Archive, case_no: str, item_no: int, reason: str) -> Filed
                      .values(state=WITHDRAWN, withdrawn_reason=reason))
         events.append(conn, archive.actor, "document.withdrawn", case_no=case_no, doc_id=doc.id,
                       reason=reason)
+    refresh(archive, [doc.id])
     return replace(_row_to_doc(doc, case_no), state=WITHDRAWN)
