@@ -35,5 +35,10 @@ run file "$CASE" "demo/samples/第一次联审协调会议纪要.txt" --category
 run matter accept "$CASE" 1
 run matter done "$CASE" 1
 run case show "$CASE"
+
+say "检索：任何中文片段都能找到所在案件与文件"
+run search 马艳
+run search 委托书 --kind signed
+run search 泽州新能源 --limit 3
 run log "$CASE"
 run verify
