@@ -2,8 +2,11 @@
 
 import json
 import random
+import signal
 import sqlite3
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pikepdf
@@ -173,3 +176,14 @@ def test_unknown_case_or_form_is_refused_before_anything(world):
     daiban, case_no, _, stack, _ = world
     assert "案件不存在" in daiban("ingest", stack, "--case", "DB-1999-0001", code=4).stderr
     assert "未知的表单编号" in daiban("ingest", stack, "--case", case_no, "--form", "xx", code=4).stderr
+
+
+def test_watch_stops_cleanly_on_ctrl_c(daiban):
+    proc = subprocess.Popen([sys.executable, "-m", "cli", "watch"], cwd=PROJECT, env=daiban.env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert "监视收件箱" in proc.stdout.readline()
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "已停止监视收件箱" in out
