@@ -18,14 +18,15 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Connection
 
 from archive import events
+from archive.atomicio import fsync_dir
 from archive.cases import case_row
 from archive.categories import Category, category
 from archive.db import cases, documents
 from archive.errors import DuplicateError, InputFileError, NotFoundError, TransitionError, UsageError
 from archive.faults import crash_point
 from archive.fileinfo import FileInfo, inspect
-from archive.locks import exclusive
 from archive.indexing import refresh
+from archive.locks import exclusive
 from archive.lifecycle import SUSPEND_REASONS, SUSPENDED, proved_by, refusal
 from archive.session import Archive
 from archive.textextract import extract_text
@@ -172,13 +173,6 @@ def _insert_pending(archive: Archive, conn: Connection, row, planned: list[_Plan
     return ids
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
 
 def _place(archive: Archive, doc_id: int, source: Path, rel: str) -> None:
     staged = archive.root.staging_dir / f"{doc_id}.part"
@@ -193,7 +187,7 @@ def _place(archive: Archive, doc_id: int, source: Path, rel: str) -> None:
     if final.exists():
         raise InputFileError(f"目标文件已存在，拒绝覆盖：{final}")
     os.rename(staged, final)
-    _fsync_dir(final.parent)
+    fsync_dir(final.parent)
 
 
 def _transition(archive: Archive, conn: Connection, row, form_id: str, signed: bool,
@@ -224,7 +218,7 @@ def _check_transition(archive: Archive, row, form_id: str | None, signed: bool,
 
 
 def _store_lock(archive: Archive):
-    return exclusive(archive.root.store_lock, what="档案库存储区")
+    return exclusive(archive.root.store_lock)
 
 
 def file_documents(archive: Archive, case_no: str, requests: list[FilingRequest],

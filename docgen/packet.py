@@ -8,7 +8,7 @@ from pathlib import Path
 import pikepdf
 
 from archive.errors import InputFileError, UsageError
-from docgen.atomic import atomic_output
+from archive.atomicio import atomic_output
 from docgen.convert import convert_to_pdf
 from docgen.render import RenderJob, render_forms
 

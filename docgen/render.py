@@ -10,7 +10,7 @@ from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
 from archive.errors import NotFoundError, ValidationError
-from docgen.atomic import atomic_output
+from archive.atomicio import atomic_output
 from docgen.catalog import FormSpec
 from docgen.context import prepare_context
 from docgen.errors import TemplateError

@@ -14,6 +14,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from archive.atomicio import fsync_dir
+
 CURRENT = "current"
 META = "daiban-index.json"
 FORMAT = 1
@@ -47,13 +49,6 @@ def new_build_dir(index_dir: Path, backend: str) -> Path:
     return path
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
 
 def publish(index_dir: Path, build_dir: Path, backend: str) -> IndexVersion:
     """Mark a finished build complete and make it current in one rename; remove older versions."""
@@ -63,14 +58,14 @@ def publish(index_dir: Path, build_dir: Path, backend: str) -> IndexVersion:
         json.dump(meta, out)
         out.flush()
         os.fsync(out.fileno())
-    _fsync_dir(build_dir)
+    fsync_dir(build_dir)
     final = index_dir / build_dir.name.replace(".build-", "v", 1)
     build_dir.rename(final)
     link = index_dir / f".{CURRENT}.tmp"
     link.unlink(missing_ok=True)
     link.symlink_to(final.name)
     link.replace(index_dir / CURRENT)
-    _fsync_dir(index_dir)
+    fsync_dir(index_dir)
     remove_stale(index_dir, keep=final)
     return IndexVersion(final, backend)
 

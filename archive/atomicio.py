@@ -1,4 +1,4 @@
-"""Write a file so that readers see either nothing or the whole file: temp name, fsync, rename."""
+"""Durable writes: readers see nothing or the whole file (temp name, fsync, rename), and renames survive a crash."""
 
 import contextlib
 import os
@@ -23,3 +23,12 @@ def atomic_output(out_path: Path) -> Iterator[BinaryIO]:
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+
+
+def fsync_dir(path: Path) -> None:
+    """Flush a directory's entries to disk, so a rename into it survives a power cut."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
