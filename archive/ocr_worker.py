@@ -22,7 +22,8 @@ hookimpl = pluggy.HookimplMarker("ocrmypdf")
 PROTOCOL_FD_ENV = "DAIBAN_OCR_PROTOCOL_FD"
 PROGRESS_PLUGIN = "archive.ocr_worker"
 RAPIDOCR_PLUGIN = "archive.rapidocr_plugin"
-# Modes of ocrmypdf that keep pages that already have text instead of failing on them.
+# ocrmypdf's default mode refuses PDFs that already have text; those are redone in skip-text
+# mode, which Ghostscript 10.0 cannot serve (see _ocr_kwargs), so pure scans keep its fallback.
 PRIOR_TEXT_ERRORS = ("PriorOcrFoundError", "TaggedPDFError")
 
 
@@ -98,8 +99,9 @@ def run(request: dict) -> dict:
     try:
         ocrmypdf.ocr(request["input"], request["output"], **_ocr_kwargs(request, True, True))
         return {"skip_text": True, "pdfa": True}
-    except ocrmypdf.exceptions.PdfaConversionFailedError:
-        # A born-digital PDF the internal writer cannot certify: keep its text, plain PDF.
+    except (ocrmypdf.exceptions.PdfaConversionFailedError,
+            ocrmypdf.exceptions.NonEmbeddedFontsError):
+        # A born-digital PDF that cannot become PDF/A without harm: keep its text, plain PDF.
         logging.getLogger(__name__).warning("PDF/A conversion failed; writing a plain PDF")
     ocrmypdf.ocr(request["input"], request["output"], **_ocr_kwargs(request, True, False))
     return {"skip_text": True, "pdfa": False}
