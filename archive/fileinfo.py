@@ -8,11 +8,8 @@ from pathlib import Path
 import pikepdf
 
 from archive.errors import InputFileError
+from archive.scaninput import sniff as sniff_scan
 
-MAGIC = (
-    (b"%PDF-", "pdf"), (b"\xff\xd8\xff", "jpeg"), (b"\x89PNG\r\n\x1a\n", "png"),
-    (b"II*\x00", "tiff"), (b"MM\x00*", "tiff"), (b"PK\x03\x04", "zip"),
-)
 SUFFIX_KIND = {".pdf": "pdf", ".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".tif": "tiff",
                ".tiff": "tiff", ".docx": "docx", ".xlsx": "zip", ".zip": "zip"}
 NAMES = {"pdf": "PDF", "jpeg": "JPEG 图像", "png": "PNG 图像", "tiff": "TIFF 图像",
@@ -31,11 +28,8 @@ class FileInfo:
 
 
 def sniff(head: bytes) -> str | None:
-    """Return the file type its first bytes show, or None."""
-    for magic, kind in MAGIC:
-        if head.startswith(magic):
-            return kind
-    return None
+    """Return the file type its first bytes show (a scan type, or zip for Office files), or None."""
+    return sniff_scan(head) or ("zip" if head.startswith(b"PK\x03\x04") else None)
 
 
 def sha256_of(path: Path) -> str:
@@ -75,7 +69,7 @@ def inspect(path: Path) -> FileInfo:
     if size == 0:
         raise InputFileError(f"{path}：空文件（0 字节）")
     with path.open("rb") as fh:
-        sniffed = sniff(fh.read(16))
+        sniffed = sniff(fh.read(1024))
     claimed = SUFFIX_KIND.get(path.suffix.lower())
     kind = "docx" if sniffed == "zip" and claimed == "docx" else sniffed
     if claimed == "pdf" and kind != "pdf":
