@@ -3,7 +3,7 @@
 ocrmypdf's Python API runs in a worker process (archive.ocr_worker) in its own
 process group: when the timeout expires the whole group (ocrmypdf, its page
 workers, Tesseract) is killed and nothing is left behind, neither process nor
-partial output. Settings follow MEASUREMENTS.md and bench/RESULTS-ocr.md:
+partial output. Settings follow MEASUREMENTS.md and bench/RESULTS.md:
 RapidOCR by default (Tesseract as a setting), OMP_THREAD_LIMIT=1, rotate pages
 (Tesseract OSD), no deskew, PDF/A, chi_sim alone, text from the sidecar,
 pdftotext for pages that already had text.
@@ -45,10 +45,10 @@ def _default_jobs() -> int:
 
 @dataclass(frozen=True)
 class OcrSettings:
-    """How OCR runs; the defaults are the measured ones (MEASUREMENTS.md, bench/RESULTS-ocr.md)."""
+    """How OCR runs; the defaults are the measured ones (MEASUREMENTS.md, bench/RESULTS.md)."""
 
     # RapidOCR: error rate 2.4% against Tesseract's 8.4% on the simulated scans, at
-    # 1.2–1.45× Tesseract's time in alternating runs, within the rule's 1.5× (bench/RESULTS-ocr.md).
+    # 1.2–1.45× Tesseract's time in alternating runs, within the rule's 1.5× (bench/RESULTS.md).
     engine: str = "rapidocr"
     languages: tuple[str, ...] = ("chi_sim",)
     deskew: bool = False

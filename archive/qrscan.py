@@ -2,7 +2,7 @@
 
 Pages are rendered in grey (pypdfium2 for PDFs, Pillow for images) and decoded
 with zxing-cpp restricted to QR codes: about 10× faster than all formats, and
-rendering, not decoding, is what costs (MEASUREMENTS.md, bench/RESULTS-ocr.md).
+rendering, not decoding, is what costs (MEASUREMENTS.md, bench/RESULTS.md).
 Parsing the texts into identities is the caller's business (docgen.identity).
 """
 

@@ -1,7 +1,7 @@
 """ocrmypdf plugin: RapidOCR (PP-OCR on onnxruntime) for the text, Tesseract's OSD for orientation.
 
 Built on ocrmypdf-rapidocr, which falls short in four ways measured here
-(bench/RESULTS-ocr.md): it reports every page as upright, so --rotate-pages
+(bench/RESULTS.md): it reports every page as upright, so --rotate-pages
 never turns a 90° scan; its text-line angle classifier flipped whole lines of
 upright pages into garbage; onnxruntime's threads were not matched to
 ocrmypdf's page workers (2.2× slower on 20 pages); and it detects lines on the

@@ -19,7 +19,9 @@ _CJK_OR_PUNCT = f"[{_CJK}0-9(),.:;!?%\\-/\"'“”‘’、。，：；！？（
 # character on either side: the spaces OCR inserts, never the ones between Latin words.
 _SPACE_AFTER_CJK = re.compile(f"(?<={_CJK_CHAR})[ \\t\\u3000]+(?={_CJK_OR_PUNCT})")
 _SPACE_BEFORE_CJK = re.compile(f"(?<={_CJK_OR_PUNCT})[ \\t\\u3000]+(?={_CJK_CHAR})")
-_TRANSLATE = str.maketrans({"〈": "(", "〉": ")", "“": '"', "”": '"'})
+# OCR reads the 〔〕 of a 文号 as [] or 【】: fold all three so 晋代办〔2026〕17号 is found as typed.
+_TRANSLATE = str.maketrans({"〈": "(", "〉": ")", "“": '"', "”": '"', "〔": "[", "〕": "]",
+                            "【": "[", "】": "]"})
 _BLANK_LINES = re.compile(r"\n{3,}")
 # A single line break inside CJK text is where the page wrapped, not a boundary:
 # joining it keeps names and phrases that wrap across lines findable.

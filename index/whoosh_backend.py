@@ -16,7 +16,7 @@ from index.fields import StoredDoc, analysed_fields, date_number, keyword, keywo
 from index.query import KEYWORD_FIELDS, TEXT_FIELDS, Clause, Filters, ParsedQuery
 from index.whoosh_phrase import OffsetPhrase
 
-# Bulk writer tuning for rebuilds: measured in bench/RESULTS-search.md.
+# Bulk writer tuning for rebuilds: measured in bench/RESULTS.md.
 BULK_LIMIT_MB = 128
 BULK_PROCS = 2
 

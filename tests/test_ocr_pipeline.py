@@ -26,7 +26,7 @@ if str(ROOT) not in sys.path:
 from bench.scans import FormFields, make_form_pdf, make_scan, render_pages, variant  # noqa: E402
 
 FIELDS = FormFields(case_no="DB-2026-0042", form_id="entrust", version=2)
-# Tesseract reads the 〔〕 of a 文号 as 【] or [ ] (bench/RESULTS-ocr.md): not asserted on scans.
+# Tesseract reads the 〔〕 of a 文号 as 【] or [ ] (bench/RESULTS.md): not asserted on scans.
 SCAN_FIELDS = ("项目代码", "项目名称", "项目单位")
 TESSERACT = OcrSettings(engine="tesseract")
 
