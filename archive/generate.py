@@ -204,10 +204,14 @@ def _file_generated(archive: Archive, case_no: str, specs: list[FormSpec], ident
                     reason: int | None) -> list[Generated]:
     requests = []
     for index, (spec, (identity, doc_no)) in enumerate(zip(specs, identities)):
-        files = [docx_files[index]] + ([pdf_files[index]] if pdf_files else [])
+        # With a PDF beside it, the .docx is the editable source: its text would only
+        # double every search hit, so the PDF alone carries the form's text.
+        files = [(docx_files[index], "" if pdf_files else None)]
+        files += [(pdf_files[index], None)] if pdf_files else []
         requests += [FilingRequest(f, form_id=spec.id, kind="generated", version=identity.version,
-                                   doc_no=doc_no, author=archive.settings.agency.name, doc_date=when)
-                     for f in files]
+                                   doc_no=doc_no, author=archive.settings.agency.name, doc_date=when,
+                                   text=text)
+                     for f, text in files]
     filed = file_documents(archive, case_no, requests, reason_code=reason)
     per_form = 2 if pdf_files else 1
     return [Generated(spec.id, str(identity), doc_no, filed[i * per_form],
