@@ -18,7 +18,7 @@ from archive import advance, cases, matters, store
 from archive.categories import CATEGORIES
 from archive.config import resolve_root
 from archive.errors import DaibanError, UsageError
-from archive.events import action_label, read as read_events, resolve_actor
+from archive.events import action_label, describe, read as read_events, resolve_actor
 from archive.lifecycle import STATUSES, SUSPEND_REASONS
 from archive.session import Archive, init_archive, open_archive
 from archive.verify import verify as verify_archive
@@ -401,7 +401,7 @@ def log_cmd(case_no, as_json):
         return
     _table(f"事件日志 {case_no or '全库'}", ["#", "时间", "操作人", "事件", "详情"],
            [[e.seq, e.ts[:19].replace("T", " "), e.actor, action_label(e.action),
-             json.dumps(e.details, ensure_ascii=False)[:120]] for e in found])
+             describe(e.details)] for e in found])
 
 
 @main.command("verify")

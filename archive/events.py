@@ -21,9 +21,30 @@ ACTION_LABELS = {
 }
 
 
+DETAIL_LABELS = {
+    "title": "题名", "category": "类别", "form": "表单", "kind": "性质", "source": "来源文件",
+    "old": "原", "new": "新", "proof": "依据", "reason_code": "中止情形", "reason": "原因",
+    "name": "名称", "stage": "阶段", "level": "层级", "dept": "部门", "matter": "事项",
+    "project": "项目", "unit": "单位", "status": "状态", "note": "说明", "query": "检索词",
+    "hits": "命中", "review_id": "待审核号", "backend": "索引后端", "documents": "件数",
+}
+
+
 def action_label(action: str) -> str:
     """Chinese name of an event action for people to read."""
     return ACTION_LABELS.get(action, action)
+
+
+def describe(details: dict) -> str:
+    """An event's details in one line for people (checksums shortened, empty values left out)."""
+    parts = []
+    for key, value in details.items():
+        if value in (None, "", [], {}):
+            continue
+        if key == "sha256":
+            value = str(value)[:12] + "…"
+        parts.append(f"{DETAIL_LABELS.get(key, key)}：{value}")
+    return "；".join(parts)
 
 
 @dataclass(frozen=True)

@@ -176,9 +176,10 @@ def _route(archive: Archive, segment: Segment, target: Target) -> tuple[str | No
 
 def _handle_segment(archive: Archive, source: Path, ocr: OcrResult, segment: Segment, target: Target,
                     work: Path, index: int, originals: set[str], consume: bool) -> Outcome:
-    part = _extract(ocr.output, segment.pages, work / f"part-{index}.pdf")
-    text = "\n\n".join(ocr.texts[p] for p in segment.pages if ocr.texts[p])
     pages = [p + 1 for p in segment.pages]
+    # Named after the scan and its pages: the catalog records this as the document's source.
+    part = _extract(ocr.output, segment.pages, work / f"{source.stem} 第{pages[0]}-{pages[-1]}页.pdf")
+    text = "\n\n".join(ocr.texts[p] for p in segment.pages if ocr.texts[p])
     case_no, form_id, identity = _route(archive, segment, target)
     if case_no is None or (form_id is None and target.category is None):
         reason = "首页前无二维码的页面" if index == 0 and len(ocr.texts) > len(segment.pages) else "未识别到本系统表单二维码"

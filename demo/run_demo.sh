@@ -39,6 +39,6 @@ run case show "$CASE"
 say "检索：任何中文片段都能找到所在案件与文件"
 run search 马艳
 run search 委托书 --kind signed
-run search 泽州新能源 --limit 3
+run search "建设工程规划许可" --limit 3
 run log "$CASE"
 run verify
