@@ -12,8 +12,7 @@ from archive.session import Archive
 
 STAGES = ("立项用地规划许可阶段", "工程建设许可阶段", "施工许可阶段", "竣工验收阶段")
 LEVELS = ("市级", "县级", "省级")
-TODO, ACCEPTED, DONE = "待办", "已受理", "已办结"
-NEXT_STATUS = {TODO: ACCEPTED, ACCEPTED: DONE}
+WAITING, ACCEPTED, DONE = "待办", "已受理", "已办结"
 
 
 @dataclass(frozen=True)
@@ -61,7 +60,7 @@ def add_matter(archive: Archive, case_no: str, stage: str, name: str, level: str
         row = case_row(conn, case_no)
         matter_id = conn.execute(matters.insert().values(
             case_id=row.id, stage=stage, name=name, level=level, dept=dept, liaison=liaison,
-            time_limit=time_limit, parallel=parallel, status=TODO, created=events.now(),
+            time_limit=time_limit, parallel=parallel, status=WAITING, created=events.now(),
         )).inserted_primary_key[0]
         events.append(conn, archive.actor, "matter.added", case_no=case_no, matter=matter_id,
                       stage=stage, name=name, level=level, dept=dept)
