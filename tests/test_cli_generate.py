@@ -5,9 +5,10 @@ import sqlite3
 import subprocess
 
 import zxingcpp
+from docx import Document
 from PIL import Image
 
-from conftest import SAMPLE_CASE, make_pdf
+from conftest import PROJECT, SAMPLE_CASE, make_pdf
 
 
 def pdf_text(path):
@@ -65,3 +66,29 @@ def test_generated_suspend_notice_suspends_with_its_reason(daiban, case_no, tmp_
     daiban("render", case_no, "suspend", "--data", data, "--no-pdf")
     shown = json.loads(daiban("case", "show", case_no, "--json").output)["case"]
     assert (shown["status"], shown["suspend_code"]) == ("中止", 5)
+
+
+def test_forms_check_reports_syntax_errors_and_unknown_names(daiban, tmp_path):
+    broken = tmp_path / "card.docx"
+    doc = Document()
+    doc.add_paragraph("项目名称：{{ case.project_name }}")
+    doc.add_paragraph("联系人：{{ case.contact ")
+    doc.save(broken)
+    result = daiban("forms", "check", broken, code=5)
+    assert "错误" in result.output and "联系人" in result.output
+    unknown = tmp_path / "letter.docx"
+    doc = Document()
+    doc.add_paragraph("{{ case.project_name }} {{ 不存在的字段 }}")
+    doc.save(unknown)
+    result = daiban("forms", "check", unknown, code=5)
+    assert "不存在的字段" in result.output
+    assert "检查通过" in daiban("forms", "check", PROJECT / "templates" / "card.docx").output
+
+
+def test_template_in_the_root_overrides_the_built_in_one(daiban, case_no):
+    custom = Document(PROJECT / "templates" / "card.docx")
+    custom.add_paragraph("本中心特制联系卡：{{ case.unit }}")
+    custom.save(daiban.root / "templates" / "card.docx")
+    generated = json.loads(daiban("render", case_no, "card", "--no-pdf", "--json").output)[0]
+    text = "\n".join(p.text for p in Document(daiban.root / generated["docx"]["path"]).paragraphs)
+    assert "本中心特制联系卡：晋城市泽州新能源科技有限公司" in text
