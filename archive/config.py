@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive.errors import RootError
+from archive.ocr import OcrSettings
 
 SETTINGS_FILE = "daiban.toml"
 CATALOG_FILE = "daiban.sqlite"
@@ -55,16 +56,6 @@ class Agency:
 
 
 @dataclass(frozen=True)
-class OcrSettings:
-    """How scans are OCR'd."""
-
-    languages: str = "chi_sim"
-    engine: str = "rapidocr"
-    deskew: bool = False
-    timeout: float = 600.0
-
-
-@dataclass(frozen=True)
 class Settings:
     """Everything daiban.toml says."""
 
@@ -72,6 +63,7 @@ class Settings:
     case_number: str
     retention: str
     ocr: OcrSettings = field(default_factory=OcrSettings)
+    ocr_timeout: float = 600.0
     index_backend: str = "whoosh"
 
 
@@ -182,11 +174,11 @@ def load_settings(root: DataRoot) -> Settings:
         case_number=raw.get("numbering", {}).get("case", "DB-{year}-{seq:04d}"),
         retention=raw.get("archive", {}).get("retention", "永久"),
         ocr=OcrSettings(
-            languages=ocr.get("languages", "chi_sim"),
+            languages=tuple(ocr.get("languages", "chi_sim").split("+")),
             engine=ocr.get("engine", "rapidocr"),
             deskew=bool(ocr.get("deskew", False)),
-            timeout=float(ocr.get("timeout", 600)),
         ),
+        ocr_timeout=float(ocr.get("timeout", 600)),
         index_backend=raw.get("index", {}).get("backend", "whoosh"),
     )
 

@@ -23,7 +23,7 @@ from archive.db import cases, documents
 from archive.errors import DaibanError, DuplicateError, NotFoundError, TransitionError, UsageError
 from archive.fileinfo import sha256_of
 from archive.guess import guess_cases
-from archive.ocr import OcrResult, OcrSettings, ocr_to_pdfa
+from archive.ocr import OcrResult, ocr_to_pdfa
 from archive.qrscan import find_identities
 from archive.session import Archive
 from archive.store import FilingRequest, file_documents, locate
@@ -60,12 +60,6 @@ class Target:
     case_no: str | None = None
     form_id: str | None = None
     category: str | None = None
-
-
-def ocr_settings(archive: Archive) -> OcrSettings:
-    """OCR settings from daiban.toml."""
-    ocr = archive.settings.ocr
-    return OcrSettings(engine=ocr.engine, languages=tuple(ocr.languages.split("+")), deskew=ocr.deskew)
 
 
 def expand(paths: list[Path]) -> list[Path]:
@@ -211,7 +205,7 @@ def ingest_file(archive: Archive, source: Path, target: Target = Target(), consu
     with tempfile.TemporaryDirectory(prefix="daiban-ingest-", dir=archive.root.staging_dir) as tmp:
         work = Path(tmp)
         try:
-            ocr = ocr_to_pdfa(source, work / "ocr.pdf", ocr_settings(archive), archive.settings.ocr.timeout,
+            ocr = ocr_to_pdfa(source, work / "ocr.pdf", archive.settings.ocr, archive.settings.ocr_timeout,
                               progress=progress)
         except DaibanError as exc:
             code = str(getattr(exc, "reason", "failed"))
