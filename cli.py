@@ -490,19 +490,26 @@ def _print_generated(generated) -> None:
             click.echo(f"    {g.pdf.path}")
 
 
+def form_values(func):
+    """Add --set and --data, the values staff give beyond what the case already knows."""
+    func = click.option("--data", "data_file", type=click.Path(path_type=Path),
+                        help="TOML 数据文件：顶层键用于所有表单，[表单编号] 表用于单张表单")(func)
+    return click.option("--set", "sets", multiple=True, metavar="字段=值",
+                        help="表单字段的值，可多次使用（如 --set subject=用地协调）")(func)
+
+
 @main.command("render")
 @root_option
 @click.argument("case_no")
 @click.argument("form_id")
-@click.option("--set", "sets", multiple=True, metavar="字段=值", help="表单字段的值，可多次使用（如 --set subject=用地协调）")
-@click.option("--data", "data_file", type=click.Path(path_type=Path), help="TOML 数据文件：顶层键用于所有表单，[表单编号] 表用于单张表单")
+@form_values
 @click.option("--no-pdf", is_flag=True, help="只生成 .docx，不转换 PDF")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 def render_cmd(case_no, form_id, sets, data_file, no_pdf, as_json):
     """生成案件的一张表单（.docx 与 PDF），带文号与二维码，并归入案件。"""
     from archive import generate
     archive = _archive()
-    generated, _ = generate.generate(archive, case_no, [form_id], generate.read_data(data_file),
+    generated = generate.generate(archive, case_no, [form_id], generate.read_data(data_file),
                                      generate.parse_sets(list(sets)), pdf=not no_pdf)
     if as_json:
         _json(generated)
@@ -514,8 +521,7 @@ def render_cmd(case_no, form_id, sets, data_file, no_pdf, as_json):
 @root_option
 @click.argument("case_no")
 @click.argument("stage")
-@click.option("--set", "sets", multiple=True, metavar="字段=值", help="表单字段的值，可多次使用")
-@click.option("--data", "data_file", type=click.Path(path_type=Path), help="TOML 数据文件：[表单编号] 表对应各表单")
+@form_values
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 def packet_cmd(case_no, stage, sets, data_file, as_json):
     """生成某阶段的全部表单（一次转换），并合并为一份打印用 PDF。"""
@@ -685,9 +691,10 @@ def search_cmd(query, case_no, form_id, category, stage, kind, since, until, lim
     out = _out()
     out.print(f"共 {result.total} 件（第 {result.page}/{max(result.pages, 1)} 页，索引：{result.backend}）")
     for n, hit in enumerate(result.hits, start=(page - 1) * limit + 1):
-        out.print(f"[bold]{n}. {hit.case_no}  {hit.title}[/bold]  {hit.project_name}  {hit.category}  "
-                  f"{hit.date or ''}")
-        out.print(f"   {hit.path}", style="dim")
+        doc = hit.doc
+        out.print(f"[bold]{n}. {doc.case_no}  {doc.title}[/bold]  {doc.project_name}  {doc.category}  "
+                  f"{doc.date or ''}")
+        out.print(f"   {doc.path}", style="dim")
         snippet = Text("   ")
         for text, is_hit in hit.snippet:
             snippet.append(text, style="bold reverse" if is_hit else None)

@@ -13,12 +13,14 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from archive.cases import Case, case_row, get_case
+from archive.cases import Case, get_case
 from archive.db import cases, documents
 from archive.errors import UsageError
 from archive.matters import DONE, STAGES, list_matters
 from archive.session import Archive
-from archive.store import KIND_LABELS, FiledDocument, FilingRequest, case_documents, file_documents
+from archive.store import (
+    KIND_LABELS, FiledDocument, FilingRequest, case_documents, file_documents, next_form_version,
+)
 from docgen.catalog import BUILTIN_TEMPLATES, FormSpec
 from docgen.context import assign
 from docgen.contract import doc_namespace
@@ -128,31 +130,27 @@ def _doc_no(archive: Archive, case_row_id: int, spec: FormSpec, year: int) -> st
                       seq=used + 1, case_no="", form_id=spec.id)
 
 
-def _next_version(archive: Archive, case_id: int, form_id: str) -> int:
-    with archive.engine.connect() as conn:
-        current = conn.execute(select(func.max(documents.c.version)).where(
-            documents.c.case_id == case_id, documents.c.form_id == form_id,
-            documents.c.kind == "generated")).scalar()
-    return (current or 0) + 1
-
-
-def build_context(archive: Archive, case_no: str, spec: FormSpec, data: dict, sets: dict[str, str],
-                  when: date) -> tuple[dict, DocIdentity, str]:
-    """Assemble one form's render context, identity and 文号."""
+def case_context(archive: Archive, case_no: str) -> tuple[int, dict, dict]:
+    """What every form of a case shares (agency, case, matters, stages) and each form's derived values."""
     case = get_case(archive, case_no)
-    with archive.engine.connect() as conn:
-        row = case_row(conn, case_no)
-    identity = DocIdentity(case_no, spec.id, _next_version(archive, row.id, spec.id))
-    doc_no = _doc_no(archive, row.id, spec, when.year)
     agency = archive.settings.agency
     matter_rows = _matter_rows(archive, case_no)
-    context = {
+    shared = {
         "agency": {"name": agency.name, "fonds": agency.fonds, "city": agency.city,
                    "phone": agency.phone, "address": agency.address},
         "case": _case_namespace(case), "matters": matter_rows, "stages": list(STAGES),
-        "doc": doc_namespace(identity, doc_no, when),
     }
-    context.update(_derived(archive, case, matter_rows).get(spec.id, {}))
+    return case.id, shared, _derived(archive, case, matter_rows)
+
+
+def build_context(archive: Archive, case_id: int, shared: dict, derived: dict, spec: FormSpec,
+                  data: dict, sets: dict[str, str], when: date) -> tuple[dict, DocIdentity, str]:
+    """Assemble one form's render context, identity and 文号 from the case's shared context."""
+    case_no = shared["case"]["case_no"]
+    identity = DocIdentity(case_no, spec.id, next_form_version(archive, case_no, spec.id))
+    doc_no = _doc_no(archive, case_id, spec, when.year)
+    context = {**shared, "doc": doc_namespace(identity, doc_no, when)}
+    context.update(derived.get(spec.id, {}))
     context.update({k: v for k, v in data.items() if not isinstance(v, dict) or k in ("agency", "case")})
     context.update(data.get(spec.id, {}))
     for key, value in sets.items():
@@ -179,13 +177,14 @@ def _suspend_reason(spec: FormSpec, context: dict) -> int | None:
 
 
 def generate(archive: Archive, case_no: str, form_ids: list[str], data: dict, sets: dict[str, str],
-             pdf: bool = True, when: date | None = None) -> tuple[list[Generated], list[Path]]:
-    """Render forms for a case (one LibreOffice call for all), file .docx and PDF; return them and the PDFs."""
+             pdf: bool = True, when: date | None = None) -> list[Generated]:
+    """Render forms for a case (one LibreOffice call for all) and file each .docx and PDF."""
     when = when or date.today()
     specs = [_spec(archive, f) for f in form_ids]
+    case_id, shared, derived = case_context(archive, case_no)
     jobs, identities, reason = [], [], None
     for spec in specs:
-        context, identity, doc_no = build_context(archive, case_no, spec, data, sets, when)
+        context, identity, doc_no = build_context(archive, case_id, shared, derived, spec, data, sets, when)
         jobs.append(RenderJob(spec, context))
         identities.append((identity, doc_no))
         reason = reason or _suspend_reason(spec, context)
@@ -196,7 +195,7 @@ def generate(archive: Archive, case_no: str, form_ids: list[str], data: dict, se
         pdf_files = convert_to_pdf(docx_files, work) if pdf else []
         generated = _file_generated(archive, case_no, specs, identities, docx_files, pdf_files, when,
                                     reason)
-    return generated, [g.pdf and archive.root.path / g.pdf.path for g in generated if g.pdf]
+    return generated
 
 
 def _file_generated(archive: Archive, case_no: str, specs: list[FormSpec], identities: list,
@@ -233,9 +232,9 @@ def packet(archive: Archive, case_no: str, stage: str, data: dict, sets: dict[st
     if not specs:
         stages = "、".join(dict.fromkeys(s.stage for s in archive.forms.forms.values()))
         raise UsageError(f"没有“{stage}”阶段的表单。可用阶段：{stages}")
-    generated, pdfs = generate(archive, case_no, [s.id for s in specs], data, sets, when=when)
+    generated = generate(archive, case_no, [s.id for s in specs], data, sets, when=when)
     out = archive.root.exports_dir / "packets" / f"{case_no} {stage}材料包 {date.today():%Y%m%d}.pdf"
     out.parent.mkdir(parents=True, exist_ok=True)
-    parts = [PacketPart(spec.title, path) for spec, path in zip(specs, pdfs)]
+    parts = [PacketPart(spec.title, archive.root.path / g.pdf.path) for spec, g in zip(specs, generated)]
     merge_pdfs(parts, out, title=f"{case_no} {stage}材料包")
     return Packet(stage, generated, out)

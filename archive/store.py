@@ -142,19 +142,20 @@ def _next_version(conn: Connection, case_id: int, form_id: str, kind: str, ext: 
 
 
 def next_form_version(archive: Archive, case_no: str, form_id: str, kind: str = "generated") -> int:
-    """Return the version number the next copy of this form would get."""
+    """Return the version number the next copy of this form gets (withdrawn ones count: QR codes never repeat)."""
     with archive.engine.connect() as conn:
         case_id = case_row(conn, case_no).id
         current = conn.execute(select(func.max(documents.c.version)).where(
             documents.c.case_id == case_id, documents.c.form_id == form_id,
-            documents.c.kind == kind, documents.c.state != WITHDRAWN)).scalar()
+            documents.c.kind == kind)).scalar()
     return (current or 0) + 1
 
 
-def _insert_pending(archive: Archive, conn: Connection, row, planned: list[_Planned]) -> list[int]:
+def _insert_pending(archive: Archive, conn: Connection, row, planned: list[_Planned]) -> list[tuple[int, str]]:
+    """Insert pending rows; return each one's id and path relative to the root."""
     item = conn.execute(select(func.max(documents.c.item_no)).where(
         documents.c.case_id == row.id)).scalar() or 0
-    ids = []
+    placed = []
     for p in planned:
         item += 1
         ext = EXTENSIONS.get(p.info.kind, p.request.path.suffix.lower())
@@ -162,15 +163,16 @@ def _insert_pending(archive: Archive, conn: Connection, row, planned: list[_Plan
             _next_version(conn, row.id, p.request.form_id, p.kind, ext) if p.request.form_id else 1)
         suffix = (f" v{version}" if p.request.form_id else "") + (" 签署件" if p.kind == "signed" else "")
         rel = f"{row.folder}/{p.category.folder}/{item:04d} {_safe(p.title)}{suffix}{ext}"
-        ids.append(conn.execute(documents.insert().values(
+        doc_id = conn.execute(documents.insert().values(
             case_id=row.id, item_no=item, category=p.category.name, title=p.title,
             form_id=p.request.form_id, version=version, kind=p.kind, doc_no=p.request.doc_no,
             author=p.request.author, doc_date=p.request.doc_date.isoformat() if p.request.doc_date else None,
             pages=p.info.pages, sha256=p.info.sha256, size=p.info.size, path=rel,
             source_name=p.request.path.name, text=p.text, stage=row.status, state=PENDING,
             parent_id=p.request.parent_id, filed=events.now(), actor=archive.actor,
-        )).inserted_primary_key[0])
-    return ids
+        )).inserted_primary_key[0]
+        placed.append((doc_id, rel))
+    return placed
 
 
 
@@ -239,13 +241,11 @@ def _file_locked(archive: Archive, case_no: str, planned: list[_Planned], signed
         _check_duplicates(conn, row.id, planned)
         for form_id in {p.request.form_id for p in planned}:
             _check_transition(archive, row, form_id, signed, reason_code)
-        ids = _insert_pending(archive, conn, row, planned)
+        placed = _insert_pending(archive, conn, row, planned)
+    ids = [doc_id for doc_id, _ in placed]
     crash_point("store.pending")
     try:
-        with archive.engine.connect() as conn:
-            rels = [conn.execute(select(documents.c.path).where(documents.c.id == i)).scalar()
-                    for i in ids]
-        for doc_id, p, rel in zip(ids, planned, rels):
+        for (doc_id, rel), p in zip(placed, planned):
             _place(archive, doc_id, p.info.path, rel)
             crash_point("store.placed")
     except BaseException:
