@@ -282,9 +282,9 @@ def recall(session: SearchSession, samples: list[tuple[str, set[int]]]) -> dict:
     recalls, precisions, misses = [], [], []
     for fragment, expected in samples:
         first = session.search(f'"{fragment}"', limit=1000)
-        got = {h.doc_id for h in first.hits}
+        got = {h.doc.doc_id for h in first.hits}
         for page in range(2, first.pages + 1):
-            got |= {h.doc_id for h in session.search(f'"{fragment}"', page=page, limit=1000).hits}
+            got |= {h.doc.doc_id for h in session.search(f'"{fragment}"', page=page, limit=1000).hits}
         recalls.append(len(got & expected) / len(expected))
         if _CJK.fullmatch(fragment):
             precisions.append(len(got & expected) / len(got) if got else 1.0)

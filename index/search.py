@@ -1,6 +1,5 @@
 """Searching the live index: parse, run on its backend, page, and cut highlighted snippets."""
 
-import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,26 +16,19 @@ MAX_LIMIT = 1000
 
 @dataclass(frozen=True)
 class SearchHit:
-    """One ranked result, shown without opening the catalog."""
+    """One ranked result: the stored document (shown without opening the catalog) and its snippet."""
 
-    doc_id: int
     score: float
-    case_no: str
-    project_name: str
-    title: str
-    category: str
-    date: datetime.date | None
-    path: str
-    form_id: str
-    kind: str
+    doc: StoredDoc
     snippet: list[Segment]
 
     def to_dict(self, style: str = "markdown") -> dict:
         """Return the hit as JSON-ready values, the snippet rendered in style (markdown or html)."""
-        return {"doc_id": self.doc_id, "score": round(self.score, 4), "case_no": self.case_no,
-                "project_name": self.project_name, "title": self.title, "category": self.category,
-                "date": self.date.isoformat() if self.date else None, "path": self.path,
-                "form_id": self.form_id, "kind": self.kind, "snippet": render(self.snippet, style)}
+        d = self.doc
+        return {"doc_id": d.doc_id, "score": round(self.score, 4), "case_no": d.case_no,
+                "project_name": d.project_name, "title": d.title, "category": d.category,
+                "date": d.date.isoformat() if d.date else None, "path": d.path,
+                "form_id": d.form_id, "kind": d.kind, "snippet": render(self.snippet, style)}
 
 
 @dataclass(frozen=True)
@@ -63,9 +55,7 @@ class SearchPage:
 
 def _hit(score: float, stored: StoredDoc, parsed: ParsedQuery) -> SearchHit:
     source = stored.text or stored.title
-    return SearchHit(stored.doc_id, score, stored.case_no, stored.project_name, stored.title,
-                     stored.category, stored.date, stored.path, stored.form_id, stored.kind,
-                     snippet(source, parsed.highlight_words()))
+    return SearchHit(score, stored, snippet(source, parsed.highlight_words()))
 
 
 def _check_paging(page: int, limit: int) -> None:

@@ -31,7 +31,7 @@ def make_doc(doc_id: int, extra: str = "") -> IndexDoc:
 
 
 def ids(index_dir: Path, query: str) -> set[int]:
-    return {hit.doc_id for hit in search(index_dir, query, limit=1000).hits}
+    return {hit.doc.doc_id for hit in search(index_dir, query, limit=1000).hits}
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

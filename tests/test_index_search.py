@@ -84,7 +84,7 @@ def containing(fragment: str, docs: list[IndexDoc] = DOCS) -> set[int]:
 def found(index_dir: Path, query: str, filters: Filters = Filters()) -> set[int]:
     page = search(index_dir, query, filters, limit=1000)
     assert page.total == len(page.hits)
-    return {hit.doc_id for hit in page.hits}
+    return {hit.doc.doc_id for hit in page.hits}
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -172,10 +172,10 @@ def test_filters_and_date_ranges(index_dir):
 def test_hits_carry_where_the_document_lives_and_a_marked_snippet(index_dir):
     page = search(index_dir, "史勇梅 用地预审", limit=5)
     assert page.total == len(containing("史勇梅") & containing("用地预审"))
-    hit = next(h for h in page.hits if h.doc_id == 2)
-    assert (hit.case_no, hit.title, hit.category, hit.path, hit.form_id, hit.kind, hit.date) == (
+    hit = next(h for h in page.hits if h.doc.doc_id == 2)
+    assert (hit.doc.case_no, hit.doc.title, hit.doc.category, hit.doc.path, hit.doc.form_id, hit.doc.kind, hit.doc.date) == (
         "DB-2026-0002", "信息台账", "工作日志", "cases/2.pdf", "ledger", "generated", datetime.date(2026, 3, 9))
-    assert hit.project_name == "岳阳新正年产20万吨新型墙体材料项目"
+    assert hit.doc.project_name == "岳阳新正年产20万吨新型墙体材料项目"
     assert [t for t, is_hit in hit.snippet if is_hit] == ["史勇梅", "用地预审"]
     assert "代办员**史勇梅**陪同" in hit.to_dict()["snippet"]
     assert page.to_dict("html")["hits"][0]["snippet"].count("<mark>") >= 1
@@ -183,7 +183,7 @@ def test_hits_carry_where_the_document_lives_and_a_marked_snippet(index_dir):
 
 def test_results_are_ranked(index_dir):
     page = search(index_dir, "代办", limit=3)
-    assert page.hits[0].doc_id == 9
+    assert page.hits[0].doc.doc_id == 9
     assert page.hits[0].score >= page.hits[1].score >= page.hits[2].score
 
 
@@ -193,7 +193,7 @@ def test_totals_and_pages_of_or_queries_are_exact(index_dir, query):
     expected = set().union(*(containing(w) for w in words))
     pages = [search(index_dir, query, page=n, limit=7) for n in range(1, 100)]
     assert {p.total for p in pages} == {len(expected)}
-    ids = [hit.doc_id for page in pages for hit in page.hits]
+    ids = [hit.doc.doc_id for page in pages for hit in page.hits]
     assert len(ids) == len(set(ids)) and set(ids) == expected
 
 
@@ -203,8 +203,8 @@ def test_paging_walks_every_hit_once(index_dir):
     with SearchSession(index_dir) as session:
         first = session.search("岳阳", page=1, limit=10)
         pages = [first] + [session.search("岳阳", page=n, limit=10) for n in range(2, first.pages + 1)]
-    ids = [hit.doc_id for page in pages for hit in page.hits]
-    assert ids == [hit.doc_id for hit in everything.hits]
+    ids = [hit.doc.doc_id for page in pages for hit in page.hits]
+    assert ids == [hit.doc.doc_id for hit in everything.hits]
     assert first.pages == (everything.total + 9) // 10
     assert all(len(p.hits) == 10 for p in pages[:-1]) and 1 <= len(pages[-1].hits) <= 10
 
