@@ -63,3 +63,26 @@ def make_pdf(path: Path, pages: int = 1, marker: str = "") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     pdf.save(path, static_id=True)
     return path
+
+
+@dataclass(frozen=True)
+class BadPdfs:
+    """PDF-named files an archivist may be handed that must be refused."""
+
+    empty: Path
+    truncated: Path
+    encrypted: Path
+
+
+def make_bad_pdfs(folder: Path) -> BadPdfs:
+    """Write an empty, a truncated and a password-protected PDF into folder."""
+    empty = folder / "空文件.pdf"
+    empty.write_bytes(b"")
+    whole = make_pdf(folder / "whole.pdf", pages=2).read_bytes()
+    truncated = folder / "截断.pdf"
+    truncated.write_bytes(whole[: len(whole) // 3])
+    encrypted = folder / "加密.pdf"
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page()
+        pdf.save(encrypted, encryption=pikepdf.Encryption(user="secret", owner="secret"))
+    return BadPdfs(empty, truncated, encrypted)

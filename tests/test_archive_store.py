@@ -5,10 +5,9 @@ import json
 import os
 import sqlite3
 
-import pikepdf
 import pytest
 
-from conftest import make_pdf
+from conftest import make_bad_pdfs, make_pdf
 
 
 def snapshot(daiban):
@@ -78,15 +77,7 @@ def test_new_version_of_a_form_keeps_the_old_one(daiban, case_no, tmp_path):
 
 
 def bad_inputs(tmp_path):
-    empty = tmp_path / "空文件.pdf"
-    empty.write_bytes(b"")
-    whole = make_pdf(tmp_path / "whole.pdf", pages=2).read_bytes()
-    truncated = tmp_path / "截断.pdf"
-    truncated.write_bytes(whole[: len(whole) // 3])
-    encrypted = tmp_path / "加密.pdf"
-    with pikepdf.new() as pdf:
-        pdf.add_blank_page()
-        pdf.save(encrypted, encryption=pikepdf.Encryption(user="secret", owner="secret"))
+    bad = make_bad_pdfs(tmp_path)
     jpeg = tmp_path / "照片.pdf"
     jpeg.write_bytes(b"\xff\xd8\xff\xe0" + b"\x00" * 200)
     folder = tmp_path / "文件夹"
@@ -95,7 +86,7 @@ def bad_inputs(tmp_path):
     dangling.symlink_to(tmp_path / "nowhere.pdf")
     fifo = tmp_path / "管道"
     os.mkfifo(fifo)
-    return [(empty, "空文件（0 字节）"), (truncated, "已损坏或不完整"), (encrypted, "已加密"),
+    return [(bad.empty, "空文件（0 字节）"), (bad.truncated, "已损坏或不完整"), (bad.encrypted, "已加密"),
             (jpeg, "内容不是 PDF（实为JPEG 图像）"), (folder, "是文件夹"), (dangling, "文件不存在"),
             (fifo, "不是普通文件")]
 

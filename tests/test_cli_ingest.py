@@ -13,7 +13,7 @@ import pikepdf
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from conftest import PROJECT, SAMPLE_CASE, Daiban
+from conftest import PROJECT, SAMPLE_CASE, Daiban, make_bad_pdfs
 from test_archive_store import snapshot
 
 sys.path.insert(0, str(PROJECT))
@@ -118,23 +118,12 @@ def test_inbox_scan_of_signed_form_becomes_new_version(world, ingested):
 
 
 def bad_scans(tmp: Path) -> list[tuple[Path, str, str]]:
-    empty = tmp / "空.pdf"
-    empty.write_bytes(b"")
-    good = tmp / "好.pdf"
-    with pikepdf.new() as pdf:
-        pdf.add_blank_page()
-        pdf.save(good)
-    truncated = tmp / "截断.pdf"
-    truncated.write_bytes(good.read_bytes()[:200])
-    encrypted = tmp / "加密.pdf"
-    with pikepdf.new() as pdf:
-        pdf.add_blank_page()
-        pdf.save(encrypted, encryption=pikepdf.Encryption(user="u", owner="o"))
+    bad = make_bad_pdfs(tmp)
     word = tmp / "说明.docx"
     word.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
     huge = tmp / "超大.png"
     Image.new("1", (12000, 9000), 1).save(huge)
-    return [(empty, "empty", "为空"), (truncated, "corrupt", "不完整"), (encrypted, "encrypted", "加密"),
+    return [(bad.empty, "empty", "为空"), (bad.truncated, "corrupt", "不完整"), (bad.encrypted, "encrypted", "加密"),
             (word, "unsupported", "不支持"), (huge, "too_large", "超过上限")]
 
 
