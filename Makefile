@@ -16,6 +16,7 @@ demo: setup
 	@PATH="$(CURDIR)/$(VENV)/bin:$$PATH" bash demo/run_demo.sh
 
 test: setup
+	@$(VENV)/bin/ruff check -q .
 	@$(VENV)/bin/pytest -q -p no:cacheprovider
 
 setup: system $(STAMP)

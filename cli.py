@@ -1,37 +1,31 @@
-"""daiban 命令行：全代办案件与一事一档档案库。Thin: parse, call, print."""
+"""daiban 命令行：全代办案件与一事一档档案库。Each command parses, calls one service function, prints.
+
+Service modules are imported inside the commands that use them: `daiban --help`
+and quick commands then never load SQLAlchemy, pikepdf, docxtpl, OCR or the index
+engines they do not need.
+"""
 
 import dataclasses
 import json
 import logging
 import sys
 import threading
+import traceback
 from functools import wraps
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
-from rich.text import Text
 
-from archive import advance, cases, matters, store
-from archive.categories import CATEGORIES
-from archive.config import resolve_root
-from archive.errors import DaibanError, UsageError
-from archive.events import action_label, describe, read as read_events, resolve_actor
-from archive.lifecycle import STATUSES, SUSPEND_REASONS
-from archive.session import Archive, init_archive, open_archive
-from archive.verify import verify as verify_archive
-from docgen.catalog import load_catalog
-from docgen.check import check_template
-from docgen.formatting import money
+from archive.base.errors import DaibanError, ExitCode
+from archive.base.terms import CATEGORIES, SUSPEND_REASONS, CaseStatus, DocKind, DocState
+from archive.dataroot.folders import resolve_root
 
-# Commands that need OCR, LibreOffice or the index import their modules when they run,
-# so that quick commands (case show, file, log) start in a fraction of a second.
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-def _out() -> Console:
+def _out():
+    from rich.console import Console
+
     console = Console(highlight=False)
     if not console.is_terminal:
         console.width = 160
@@ -47,12 +41,26 @@ def _json(data) -> None:
 
 
 def _table(title: str, columns: list[str], rows: list[list]) -> None:
+    from rich.table import Table
+
     table = Table(title=title, title_justify="left", show_lines=False)
     for column in columns:
         table.add_column(column, overflow="fold")
     for row in rows:
         table.add_row(*["" if v is None else str(v) for v in row])
     _out().print(table)
+
+
+def _progress_bar():
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+
+
+def _exit(code: ExitCode) -> None:
+    sys.exit(int(code))
 
 
 def root_option(func):
@@ -71,13 +79,15 @@ def root_option(func):
     return wrapper
 
 
-def _archive() -> Archive:
+def _archive():
+    from archive.catalog.session import open_archive, resolve_actor
+
     obj = click.get_current_context().obj
     return open_archive(resolve_root(obj.get("root")), resolve_actor(obj.get("actor")))
 
 
 class EchoWarnings(logging.Handler):
-    """Show warnings the library logs (e.g. an index update to repair later) on stderr."""
+    """Show warnings the services log (e.g. an index update to repair later) on stderr."""
 
     def emit(self, record: logging.LogRecord) -> None:
         click.echo(f"警告：{record.getMessage()}", err=True)
@@ -91,14 +101,23 @@ def _show_warnings() -> None:
 
 
 class DaibanGroup(click.Group):
-    """A click group that turns DaibanError into a Chinese message and its exit code."""
+    """A click group that ends every failure with its ExitCode: a Chinese message, or a traceback for a bug."""
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except DaibanError as exc:
             click.echo(f"错误：{exc.message}", err=True)
-            sys.exit(exc.exit_code)
+            _exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("已中断", err=True)
+            _exit(ExitCode.INTERRUPTED)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except Exception:
+            click.echo(traceback.format_exc(), err=True)
+            click.echo("内部错误：daiban 遇到了意外情况（见上方的错误跟踪），请把以上信息报告给维护人员。", err=True)
+            _exit(ExitCode.INTERNAL)
 
 
 @click.group(cls=DaibanGroup, context_settings=CONTEXT)
@@ -121,9 +140,11 @@ def main(ctx, root, actor):
 @click.option("--fonds", default="Z001", show_default=True, help="全宗号")
 def init(agency, short, city, fonds):
     """初始化数据根目录（设置、目录库、文件夹）。"""
+    from archive.catalog.session import init_archive, resolve_actor
+
     obj = click.get_current_context().obj
-    path = resolve_root(obj.get("root"))
-    archive = init_archive(path, resolve_actor(obj.get("actor")), agency, short, city, fonds)
+    archive = init_archive(resolve_root(obj.get("root")), resolve_actor(obj.get("actor")),
+                           agency, short, city, fonds)
     click.echo(f"已初始化数据根目录：{archive.root.path}")
     archive.close()
 
@@ -153,10 +174,6 @@ def fact_options(func):
     return func
 
 
-def _case_dict(c: cases.Case) -> dict:
-    return dataclasses.asdict(c)
-
-
 @case.command("new")
 @root_option
 @fact_options
@@ -164,27 +181,31 @@ def _case_dict(c: cases.Case) -> dict:
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 def case_new(from_file, as_json, **facts):
     """立案：登记项目信息，生成案件编号。"""
-    raw = cases.facts_from_toml(from_file) if from_file else {}
+    from archive.casework.cases import open_case
+    from archive.casework.facts import read_facts_file
+
+    raw = read_facts_file(from_file) if from_file else {}
     raw.update({k: v for k, v in facts.items() if v is not None})
-    archive = _archive()
-    created = cases.create_case(archive, cases.facts_from_mapping(raw))
+    created = open_case(_archive(), raw)
     if as_json:
-        _json(_case_dict(created))
+        _json(created)
     else:
         click.echo(f"已立案：{created.case_no}  {created.facts.project_name}（状态：{created.status}）")
 
 
 @case.command("list")
 @root_option
-@click.option("--status", type=click.Choice(STATUSES), help="按状态筛选")
+@click.option("--status", type=click.Choice([s.value for s in CaseStatus]), help="按状态筛选")
 @click.option("--manager", help="按项目长筛选")
 @click.option("--year", type=int, help="按年度筛选")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 def case_list(status, manager, year, as_json):
     """列出案件。"""
-    found = cases.list_cases(_archive(), status, manager, year)
+    from archive.casework.cases import list_cases
+
+    found = list_cases(_archive(), status, manager, year)
     if as_json:
-        _json([_case_dict(c) for c in found])
+        _json(found)
         return
     _table(f"案件（{len(found)} 件）", ["案件编号", "项目名称", "项目单位", "项目长", "状态", "立案时间"],
            [[c.case_no, c.facts.project_name, c.facts.unit, c.facts.manager, c.status, c.opened[:10]]
@@ -197,53 +218,43 @@ def case_list(status, manager, year, as_json):
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 def case_show(case_no, as_json):
     """查看案件：项目信息、状态、审批事项、文件、近期事件、下一步所缺。"""
-    archive = _archive()
-    found = cases.get_case(archive, case_no)
-    docs = store.case_documents(archive, case_no)
-    items = matters.list_matters(archive, case_no)
-    with archive.engine.connect() as conn:
-        recent = read_events(conn, case_no, limit=10)
-    needs = advance.missing_for_next(archive, case_no)
-    people = cases.case_people(archive, case_no)
+    from archive.casework.cases import show_case
+
+    view = show_case(_archive(), case_no)
     if as_json:
-        _json({"case": _case_dict(found), "people": people, "matters": items, "documents": docs,
-               "events": recent, "next": needs})
+        _json({"case": view.case, "people": view.people, "matters": view.matters,
+               "documents": view.documents, "events": view.events, "next": view.needs})
         return
-    _print_case(found, people, items, docs, recent, needs)
+    _print_case(view)
 
 
-def _print_case(found, people, items, docs, recent, needs) -> None:
+def _print_case(view) -> None:
+    from archive.casework.facts import labelled_facts
+
     out = _out()
-    f = found.facts
-    out.print(f"[bold]{found.case_no}  {f.project_name}[/bold]    状态：[bold]{found.status}[/bold]"
+    found = view.case
+    out.print(f"[bold]{found.case_no}  {found.facts.project_name}[/bold]    状态：[bold]{found.status}[/bold]"
               + (f"（中止情形 {found.suspend_code}：{found.suspend_reason}）" if found.suspend_code else ""))
-    for name, label in cases.LABELS.items():
-        value = getattr(f, name)
-        value = "、".join(value) if isinstance(value, list) else value
-        if name == "investment" and value is not None:
-            value = money(value)
-        if value not in (None, ""):
-            out.print(f"  {label.removesuffix('（万元）')}：{value}")
-    former = [p for p in people if p.until]
+    for label, value in labelled_facts(found.facts):
+        out.print(f"  {label}：{value}")
+    former = [p for p in view.people if p.until]
     if former:
         out.print("  历任：" + "；".join(f"{p.role} {p.name}（{p.since[:10]}–{p.until[:10]}）" for p in former))
-    if items:
+    if view.matters:
         _table("审批事项", ["编号", "阶段", "事项", "层级", "审批部门", "时限(工作日)", "状态"],
-               [[m.id, m.stage, m.name, m.level, m.dept, m.time_limit, m.status] for m in items])
-    by_category: dict[str, list] = {}
-    for d in docs:
-        by_category.setdefault(d.category, []).append(d)
+               [[m.id, m.stage, m.name, m.level, m.dept, m.time_limit, m.status] for m in view.matters])
     for cat in CATEGORIES:
-        if cat.name in by_category:
+        docs = [d for d in view.documents if d.category == cat.name]
+        if docs:
             _table(f"{cat.folder}", ["件号", "题名", "表单", "版本", "性质", "页数", "状态"],
-                   [[f"{d.item_no:04d}", d.title, d.form_id or "", d.version, store.KIND_LABELS[d.kind], d.pages or "",
-                     "已撤回" if d.state == "withdrawn" else ""] for d in by_category[cat.name]])
-    if recent:
+                   [[f"{d.item_no:04d}", d.title, d.form_id or "", d.version, d.kind.label, d.pages or "",
+                     d.state.label if d.state == DocState.WITHDRAWN else ""] for d in docs])
+    if view.events:
         _table("近期事件", ["#", "时间", "操作人", "事件"],
-               [[e.seq, e.ts[:19].replace("T", " "), e.actor, action_label(e.action)] for e in recent])
-    if needs:
+               [[e.seq, e.ts[:19].replace("T", " "), e.actor, e.label] for e in view.events])
+    if view.needs:
         out.print("[bold]下一步所需：[/bold]")
-        for need in needs:
+        for need in view.needs:
             out.print(f"  {need.step}：{need.text}")
 
 
@@ -254,7 +265,9 @@ def _print_case(found, people, items, docs, recent, needs) -> None:
 @click.option("--phone", default="", help="新项目长电话")
 def case_manager(case_no, name, phone):
     """变更项目长（原项目长留档，不覆盖）。"""
-    changed = cases.change_manager(_archive(), case_no, name, phone)
+    from archive.casework.cases import change_manager
+
+    changed = change_manager(_archive(), case_no, name, phone)
     click.echo(f"案件 {changed.case_no} 项目长已变更为 {changed.facts.manager}")
 
 
@@ -264,7 +277,9 @@ def case_manager(case_no, name, phone):
 @click.option("--note", required=True, help="中止情形如何消除")
 def case_resume(case_no, note):
     """恢复中止的案件（中止 → 办理）。"""
-    advance.resume(_archive(), case_no, note)
+    from archive.casework.steps import resume_case
+
+    resume_case(_archive(), case_no, note)
     click.echo(f"案件 {case_no} 已恢复办理")
 
 
@@ -273,7 +288,9 @@ def case_resume(case_no, note):
 @click.argument("case_no")
 def case_close(case_no):
     """归档：办结或终止的案件经完整性检查后立卷归档。"""
-    advance.close(_archive(), case_no)
+    from archive.casework.steps import close_case
+
+    close_case(_archive(), case_no)
     click.echo(f"案件 {case_no} 已归档")
 
 
@@ -296,7 +313,9 @@ def matter():
 @click.option("--parallel", is_flag=True, help="并联审批")
 def matter_add(case_no, stage, name, level, dept, liaison, time_limit, parallel):
     """添加审批事项。"""
-    added = matters.add_matter(_archive(), case_no, stage, name, level, dept, liaison, time_limit, parallel)
+    from archive.casework.matters import add_matter
+
+    added = add_matter(_archive(), case_no, stage, name, level, dept, liaison, time_limit, parallel)
     click.echo(f"已添加事项 {added.id}：{added.stage} {added.name}（{added.level} {added.dept}）")
 
 
@@ -307,7 +326,9 @@ def matter_add(case_no, stage, name, level, dept, liaison, time_limit, parallel)
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 def matter_list(case_no, stage, as_json):
     """列出案件的审批事项。"""
-    items = matters.list_matters(_archive(), case_no, stage)
+    from archive.casework.matters import list_matters
+
+    items = list_matters(_archive(), case_no, stage)
     if as_json:
         _json(items)
         return
@@ -322,7 +343,9 @@ def matter_list(case_no, stage, as_json):
 @click.argument("matter_id", type=int)
 def matter_accept(case_no, matter_id):
     """事项已被审批部门受理。"""
-    done = matters.advance_matter(_archive(), case_no, matter_id, matters.ACCEPTED)
+    from archive.casework.matters import accept_matter
+
+    done = accept_matter(_archive(), case_no, matter_id)
     click.echo(f"事项 {done.id} {done.name}：{done.status}")
 
 
@@ -332,11 +355,13 @@ def matter_accept(case_no, matter_id):
 @click.argument("matter_id", type=int)
 def matter_done(case_no, matter_id):
     """事项办结（销号）。"""
-    done = matters.advance_matter(_archive(), case_no, matter_id, matters.DONE)
+    from archive.casework.matters import finish_matter
+
+    done = finish_matter(_archive(), case_no, matter_id)
     click.echo(f"事项 {done.id} {done.name}：{done.status}")
 
 
-# ---------------------------------------------------------------- store
+# ---------------------------------------------------------------- the case file
 
 @main.command("file")
 @root_option
@@ -354,24 +379,18 @@ def matter_done(case_no, matter_id):
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 def file_cmd(case_no, paths, category, title, form_id, signed, doc_date, doc_no, author, reason_code, as_json):
     """将文件归入案件（一事一档），记录 sha256、页数、版本。"""
-    if title and len(paths) > 1:
-        raise UsageError("--title 只能用于单个文件")
-    if signed and not form_id:
-        raise UsageError("--signed 须同时用 --form 指明是哪张表单的签署件")
-    requests = [store.FilingRequest(p, category=category, title=title, form_id=form_id,
-                                    doc_no=doc_no, author=author,
-                                    doc_date=doc_date.date() if doc_date else None) for p in paths]
-    archive = _archive()
-    before = cases.get_case(archive, case_no).status
-    filed = store.file_documents(archive, case_no, requests, signed=signed, reason_code=reason_code)
-    after = cases.get_case(archive, case_no).status
+    from archive.casework.filing import file_paths
+
+    result = file_paths(_archive(), case_no, list(paths), category=category, title=title, form_id=form_id,
+                        signed=signed, doc_date=doc_date.date() if doc_date else None, doc_no=doc_no,
+                        author=author, reason_code=reason_code)
     if as_json:
-        _json({"documents": filed, "status": after})
+        _json({"documents": result.documents, "status": result.status_after})
         return
-    for d in filed:
+    for d in result.documents:
         click.echo(f"已归档 件号{d.item_no:04d}：{d.path}（{d.pages or '-'} 页，sha256 {d.sha256[:12]}…）")
-    if after != before:
-        click.echo(f"案件 {case_no} 状态：{before} → {after}")
+    if result.status_after != result.status_before:
+        click.echo(f"案件 {case_no} 状态：{result.status_before} → {result.status_after}")
 
 
 @main.command("withdraw")
@@ -381,7 +400,9 @@ def file_cmd(case_no, paths, category, title, form_id, signed, doc_date, doc_no,
 @click.option("--reason", required=True, help="撤回原因")
 def withdraw_cmd(case_no, item_no, reason):
     """撤回文件（文件保留并留痕，不再作为现行文件）。"""
-    doc = store.withdraw(_archive(), case_no, item_no, reason)
+    from archive.casework.filing import withdraw_document
+
+    doc = withdraw_document(_archive(), case_no, item_no, reason)
     click.echo(f"已撤回 件号{doc.item_no:04d}：{doc.title}")
 
 
@@ -391,17 +412,14 @@ def withdraw_cmd(case_no, item_no, reason):
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 def log_cmd(case_no, as_json):
     """查看事件日志（全程留痕）；不指定案件则为全库。"""
-    archive = _archive()
-    if case_no:
-        cases.get_case(archive, case_no)
-    with archive.engine.connect() as conn:
-        found = read_events(conn, case_no)
+    from archive.casework.cases import case_log
+
+    found = case_log(_archive(), case_no)
     if as_json:
         _json(found)
         return
     _table(f"事件日志 {case_no or '全库'}", ["#", "时间", "操作人", "事件", "详情"],
-           [[e.seq, e.ts[:19].replace("T", " "), e.actor, action_label(e.action),
-             describe(e.details)] for e in found])
+           [[e.seq, e.ts[:19].replace("T", " "), e.actor, e.label, e.summary] for e in found])
 
 
 @main.command("verify")
@@ -410,7 +428,9 @@ def log_cmd(case_no, as_json):
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 def verify_cmd(case_no, as_json):
     """校验：文件与目录、sha256、事件链一致；有问题时退出码非零。"""
-    report = verify_archive(_archive(), case_no)
+    from archive.catalog.verify import verify
+
+    report = verify(_archive(), case_no)
     if as_json:
         _json({"ok": report.ok, "documents": report.documents, "files": report.files,
                "events": report.events, "problems": report.problems, "notes": report.notes})
@@ -422,7 +442,7 @@ def verify_cmd(case_no, as_json):
         verdict = "校验通过" if report.ok else f"校验未通过：{len(report.problems)} 个问题"
         click.echo(f"{verdict}（文件 {report.documents} 件，磁盘文件 {report.files} 个，事件 {report.events} 条）")
     if not report.ok:
-        sys.exit(11)
+        _exit(ExitCode.INTEGRITY)
 
 
 # ---------------------------------------------------------------- forms
@@ -436,8 +456,9 @@ def forms():
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 def forms_list(as_json):
     """列出全部表单。"""
-    catalog = load_catalog()
-    specs = list(catalog.forms.values())
+    from docgen.catalog import load_catalog
+
+    specs = list(load_catalog().forms.values())
     if as_json:
         _json(specs)
         return
@@ -450,9 +471,9 @@ def forms_list(as_json):
 @click.argument("form_id")
 def forms_show(form_id):
     """查看表单：字段、签署人、阶段。"""
-    spec = load_catalog().get(form_id)
-    if spec is None:
-        raise UsageError(f"未知的表单编号“{form_id}”（用 daiban forms list 查看）")
+    from docgen.catalog import load_catalog
+
+    spec = load_catalog().require(form_id)
     out = _out()
     out.print(f"[bold]{spec.id}  {spec.title}[/bold]")
     out.print(f"  阶段：{spec.stage}  类别：{spec.category}  签署：{'、'.join(spec.signers) or '无'}"
@@ -466,18 +487,18 @@ def forms_show(form_id):
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 def forms_check(paths):
     """检查模板：Jinja 语法、未知变量、未使用的必填字段。"""
-    catalog = load_catalog()
-    errors = 0
-    for path in paths:
-        problems = check_template(path, None, catalog)
-        for p in problems:
-            errors += p.severity == "error"
+    from docgen.catalog import load_catalog
+    from docgen.check import check_template_files
+
+    reports = check_template_files(list(paths), load_catalog())
+    for report in reports:
+        for p in report.problems:
             label = "错误" if p.severity == "error" else "提示"
-            click.echo(f"{path}：{label}：{p.message}" + (f"\n    {p.context}" if p.context else ""))
-        if not problems:
-            click.echo(f"{path}：检查通过")
-    if errors:
-        sys.exit(5)
+            click.echo(f"{report.path}：{label}：{p.message}" + (f"\n    {p.context}" if p.context else ""))
+        if not report.problems:
+            click.echo(f"{report.path}：检查通过")
+    if not all(r.ok for r in reports):
+        _exit(ExitCode.TEMPLATE)
 
 
 # ---------------------------------------------------------------- generating forms
@@ -507,10 +528,11 @@ def form_values(func):
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 def render_cmd(case_no, form_id, sets, data_file, no_pdf, as_json):
     """生成案件的一张表单（.docx 与 PDF），带文号与二维码，并归入案件。"""
-    from archive import generate
-    archive = _archive()
-    generated = generate.generate(archive, case_no, [form_id], generate.read_data(data_file),
-                                     generate.parse_sets(list(sets)), pdf=not no_pdf)
+    from archive.outputs.context import read_form_values
+    from archive.outputs.forms import generate_forms
+
+    generated = generate_forms(_archive(), case_no, [form_id], read_form_values(data_file, list(sets)),
+                               pdf=not no_pdf)
     if as_json:
         _json(generated)
     else:
@@ -525,10 +547,10 @@ def render_cmd(case_no, form_id, sets, data_file, no_pdf, as_json):
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 def packet_cmd(case_no, stage, sets, data_file, as_json):
     """生成某阶段的全部表单（一次转换），并合并为一份打印用 PDF。"""
-    from archive import generate
-    archive = _archive()
-    result = generate.packet(archive, case_no, stage, generate.read_data(data_file),
-                             generate.parse_sets(list(sets)))
+    from archive.outputs.context import read_form_values
+    from archive.outputs.forms import generate_packet
+
+    result = generate_packet(_archive(), case_no, stage, read_form_values(data_file, list(sets)))
     if as_json:
         _json(result)
         return
@@ -538,35 +560,36 @@ def packet_cmd(case_no, stage, sets, data_file, as_json):
 
 # ---------------------------------------------------------------- scans in
 
-def _progress_bar():
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), console=Console(stderr=True), transient=True)
-
-
-def _ingest_all(archive, paths, target, consume=False) -> list:
-    from archive import ingest
-    outcomes = []
-    with _progress_bar() as bar:
-        files = bar.add_task("文件", total=len(paths))
-        for path in paths:
-            pages = bar.add_task(f"  {path.name}", total=None)
-
-            def advance_pages(step, done, total, task=pages):
-                bar.update(task, description=f"  {path.name}：{step}", completed=done, total=total)
-
-            outcomes += ingest.ingest_file(archive, path, target, consume=consume, progress=advance_pages)
-            bar.remove_task(pages)
-            bar.advance(files)
-    return outcomes
-
-
-def _print_outcomes(outcomes) -> None:
-    from archive import ingest
+def _print_report(report) -> None:
     colours = {"filed": "green", "review": "yellow", "duplicate": "cyan", "failed": "red"}
     out = _out()
-    for o in outcomes:
-        out.print(f"[{colours[o.status]}]{ingest.OUTCOME_LABELS[o.status]}[/] {o.source}：{o.message}")
-    out.print(ingest.summarize(outcomes))
+    for o in report.outcomes:
+        out.print(f"[{colours[o.status]}]{o.status.label}[/] {o.source}：{o.message}")
+    out.print(report.summary())
+
+
+def _ingest_progress(bar, print_each: bool):
+    """An IngestProgress drawing one bar for the files and one for the OCR steps of the current file."""
+    from archive.intake.ingest import IngestProgress, IngestReport
+
+    files = bar.add_task("文件", total=None)
+    current = {}
+
+    def started(path: Path, number: int, total: int) -> None:
+        bar.update(files, completed=number - 1, total=total)
+        current["task"] = bar.add_task(f"  {path.name}", total=None)
+        current["name"] = path.name
+
+    def step(name: str, done: float, total: float | None) -> None:
+        bar.update(current["task"], description=f"  {current['name']}：{name}", completed=done, total=total)
+
+    def finished(path: Path, outcomes) -> None:
+        bar.remove_task(current.pop("task"))
+        bar.advance(files)
+        if print_each:
+            _print_report(IngestReport(outcomes))
+
+    return IngestProgress(started, step, finished)
 
 
 @main.command("ingest")
@@ -578,17 +601,17 @@ def _print_outcomes(outcomes) -> None:
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 def ingest_cmd(paths, case_no, form_id, category, as_json):
     """扫描件入库：OCR 为 PDF/A，按表单二维码自动归档，无法识别的转入待审核。"""
-    from archive import ingest
+    from archive.intake.ingest import Target, ingest_files
+
     archive = _archive()
-    target = ingest.Target(case_no, form_id, category)
-    ingest.check_target(archive, target)
-    outcomes = _ingest_all(archive, ingest.expand(list(paths)), target)
+    with _progress_bar() as bar:
+        report = ingest_files(archive, list(paths), Target(case_no, form_id, category), _ingest_progress(bar, False))
     if as_json:
-        _json(outcomes)
+        _json(report.outcomes)
     else:
-        _print_outcomes(outcomes)
-    if any(o.status == "failed" for o in outcomes):
-        sys.exit(7)
+        _print_report(report)
+    if report.exit_code != ExitCode.OK:
+        _exit(report.exit_code)
 
 
 @main.command("watch")
@@ -597,17 +620,14 @@ def ingest_cmd(paths, case_no, form_id, category, as_json):
 @click.option("--settle", default=2.0, show_default=True, help="文件大小保持不变多少秒后视为写入完成")
 def watch_cmd(once, settle):
     """监视收件箱（inbox/）：文件写入完成后自动入库并移出收件箱；Ctrl-C 停止。"""
-    from archive import inbox, ingest
+    from archive.intake.inbox import watch_inbox
+
     archive = _archive()
     stop = threading.Event()
-    inbox_dir = archive.root.inbox_dir
-    click.echo(f"监视收件箱：{inbox_dir}" + ("" if once else "（Ctrl-C 停止）"))
-
-    def handle(path: Path) -> None:
-        _print_outcomes(_ingest_all(archive, [path], ingest.Target(), consume=True))
-
+    click.echo(f"监视收件箱：{archive.root.inbox_dir}" + ("" if once else "（Ctrl-C 停止）"))
     try:
-        inbox.watch(inbox_dir, handle, stop, once=once, settle=settle)
+        with _progress_bar() as bar:
+            watch_inbox(archive, stop, once=once, settle=settle, progress=_ingest_progress(bar, True))
     except KeyboardInterrupt:
         stop.set()
         click.echo("已停止监视收件箱")
@@ -624,13 +644,14 @@ def review():
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 def review_list(show_all, as_json):
     """列出待审核的扫描件及推测的案件。"""
-    from archive import review as review_queue
-    items = review_queue.list_items(_archive(), None if show_all else review_queue.WAITING)
+    from archive.intake.review import list_items
+
+    items = list_items(_archive(), show_all)
     if as_json:
         _json(items)
         return
     _table(f"待审核（{len(items)} 件）", ["编号", "文件", "页数", "状态", "原因", "推测案件"],
-           [[i.id, i.source_name, i.pages, review_queue.STATE_LABELS[i.state], i.reason,
+           [[i.id, i.source_name, i.pages, i.state.label, i.reason,
              "；".join(f"{g.case_no}（{g.why}）" for g in i.guesses)] for i in items])
 
 
@@ -642,9 +663,9 @@ def review_list(show_all, as_json):
 @click.option("--category", help="不是表单时，归入的档案类别")
 def review_file(review_id, case_no, form_id, category):
     """将待审核的扫描件归入案件。"""
-    from archive import review as review_queue
-    filed = review_queue.file_item(_archive(), review_id, case_no, form_id, category)
-    for d in filed:
+    from archive.intake.review import file_item
+
+    for d in file_item(_archive(), review_id, case_no, form_id, category):
         click.echo(f"已归档 件号{d.item_no:04d}：{d.path}")
 
 
@@ -654,8 +675,9 @@ def review_file(review_id, case_no, form_id, category):
 @click.option("--reason", required=True, help="退回原因")
 def review_reject(review_id, reason):
     """退回待审核的扫描件（不属于任何案件）。"""
-    from archive import review as review_queue
-    item = review_queue.reject_item(_archive(), review_id, reason)
+    from archive.intake.review import reject_item
+
+    item = reject_item(_archive(), review_id, reason)
     click.echo(f"已退回待审核项 {item.id}：{item.source_name}")
 
 
@@ -668,7 +690,7 @@ def review_reject(review_id, reason):
 @click.option("--form", "form_id", help="只查某种表单")
 @click.option("--category", help="只查某一档案类别（如 会议纪要）")
 @click.option("--stage", help="只查某一阶段（归档时的案件状态）")
-@click.option("--kind", type=click.Choice(store.KINDS), help="文件性质")
+@click.option("--kind", type=click.Choice([k.value for k in DocKind]), help="文件性质")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="起始日期 YYYY-MM-DD")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="截止日期 YYYY-MM-DD")
 @click.option("--limit", default=10, show_default=True, help="每页条数")
@@ -677,17 +699,20 @@ def review_reject(review_id, reason):
 @click.option("--html", is_flag=True, help="JSON 中用 <mark> 标出命中")
 def search_cmd(query, case_no, form_id, category, stage, kind, since, until, limit, page, as_json, html):
     """全文检索：任意中文片段、人名、单位、项目代码；空格为“且”，OR 为“或”，-词 排除，"短语"，字段:值。"""
-    from archive.categories import category as find_category
-    from archive.indexing import search_archive
-    from index.query import Filters
-    archive = _archive()
-    filters = Filters(case_no=case_no, form_id=form_id,
-                      category=find_category(category).name if category else None, stage=stage, kind=kind,
-                      since=since.date() if since else None, until=until.date() if until else None)
-    result = search_archive(archive, " ".join(query), filters, page, limit)
+    from archive.indexing.search import search_archive
+
+    result = search_archive(_archive(), " ".join(query), case_no=case_no, form_id=form_id, category=category,
+                            stage=stage, kind=kind, since=since.date() if since else None,
+                            until=until.date() if until else None, page=page, limit=limit)
     if as_json:
         _json(result.to_dict("html" if html else "markdown"))
         return
+    _print_hits(result, page, limit)
+
+
+def _print_hits(result, page: int, limit: int) -> None:
+    from rich.text import Text
+
     out = _out()
     out.print(f"共 {result.total} 件（第 {result.page}/{max(result.pages, 1)} 页，索引：{result.backend}）")
     for n, hit in enumerate(result.hits, start=(page - 1) * limit + 1):
@@ -707,7 +732,8 @@ def search_cmd(query, case_no, form_id, category, stage, kind, since, until, lim
 @click.argument("item_no", type=int)
 def open_cmd(case_no, item_no):
     """调阅文件：打印文件路径，并记录调阅人（调阅留痕）。"""
-    from archive.indexing import open_document
+    from archive.indexing.search import open_document
+
     click.echo(open_document(_archive(), case_no, item_no))
 
 
@@ -728,7 +754,8 @@ def _index_progress(description: str):
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 def index_rebuild(backend, as_json):
     """由目录库重建全文索引（无需重新 OCR）；完成后原子替换旧索引。"""
-    from archive.indexing import rebuild_index
+    from archive.indexing.maintenance import rebuild_index
+
     archive = _archive()
     bar, progress = _index_progress("重建索引")
     with bar:
@@ -743,7 +770,8 @@ def index_rebuild(backend, as_json):
 @root_option
 def index_sync():
     """补齐索引缺少的文件，删除多余的，刷新变更的。"""
-    from archive.indexing import sync_index
+    from archive.indexing.maintenance import sync_index
+
     archive = _archive()
     bar, progress = _index_progress("同步索引")
     with bar:
@@ -756,22 +784,22 @@ def index_sync():
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 def index_check(as_json):
     """检查索引与目录库是否一致；不一致时退出码非零。"""
-    from archive.indexing import check_index, queued
-    archive = _archive()
-    report = check_index(archive)
-    waiting = queued(archive)
+    from archive.indexing.maintenance import check_index
+
+    health = check_index(_archive())
     if as_json:
-        _json({"ok": report.ok and not waiting, "report": report, "queued": waiting})
+        _json({"ok": health.ok, "report": health.report, "queued": health.waiting})
     else:
+        report = health.report
         for label, ids in (("索引缺少", report.missing), ("索引多出", report.extra),
                            ("索引过期", report.stale), ("索引重复", report.duplicated)):
             if ids:
                 click.echo(f"{label}：文件 #" + "、#".join(map(str, ids)))
-        for doc_id, error in waiting:
-            click.echo(f"待补索引：文件 #{doc_id}（{error}）")
-        click.echo("索引与目录库一致" if report.ok and not waiting else "索引与目录库不一致：请运行 daiban index sync")
-    if not report.ok or waiting:
-        sys.exit(11)
+        for item in health.waiting:
+            click.echo(f"待补索引：文件 #{item.doc_id}（{item.error or '尚未处理'}）")
+        click.echo("索引与目录库一致" if health.ok else "索引与目录库不一致：请运行 daiban index sync")
+    if not health.ok:
+        _exit(ExitCode.INTEGRITY)
 
 
 if __name__ == "__main__":

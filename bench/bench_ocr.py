@@ -25,8 +25,9 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from archive.ocr import OcrSettings, ocr_to_pdfa  # noqa: E402
-from archive.qrscan import decode_qr, find_identities  # noqa: E402
+from archive.dataroot.settings import OcrSettings  # noqa: E402
+from archive.intake.ocr import ocr_to_pdfa  # noqa: E402
+from archive.intake.qrscan import decode_qr, find_identities  # noqa: E402
 from bench.scans import VARIANTS, FormFields, make_form_pdf, make_scan, variant  # noqa: E402
 from index.normalize import normalize_text  # noqa: E402
 
@@ -80,7 +81,7 @@ def docx_text(docx: Path) -> str:
 def cli_ocr(src: Path, out: Path, settings: OcrSettings) -> float:
     """Run bare ocrmypdf (CLI) with the options ingest uses; return seconds."""
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
-    plugin = ["--plugin", "archive.rapidocr_plugin"] if settings.engine == "rapidocr" else []
+    plugin = ["--plugin", "archive.intake.rapidocr_plugin"] if settings.engine == "rapidocr" else []
     started = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "ocrmypdf", "-q", *plugin, "-l", "+".join(settings.languages),
@@ -312,7 +313,8 @@ def main() -> None:
               f"{plain.seconds:.1f} → {q.seconds:.1f} s")
     for engine, s in summary.items():
         print(f"{engine}: identification {s['identified']:.0%}, key-field recall "
-              f"{s['recall']:.1%} ({s['recall_folded']:.1%} with 〔〕 folded), mean CER {s['cer']:.3f} (max {s['cer_max']:.3f}), "
+              f"{s['recall']:.1%} ({s['recall_folded']:.1%} with 〔〕 folded), "
+              f"mean CER {s['cer']:.3f} (max {s['cer_max']:.3f}), "
               f"{s['seconds']:.1f} s per 1-page scan")
     if len(summary) == len(ENGINES):
         ratio = summary["rapidocr"]["seconds"] / summary["tesseract"]["seconds"]

@@ -19,9 +19,9 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from corpus import DOCUMENT_TYPES, cases, generate, seed_sentences
 
@@ -305,7 +305,8 @@ def print_results(n_docs: int, builds: dict, lat: dict, recalls: dict, facts: Co
     print("|---|---|---|---|---|---|")
     for engine, b in builds.items():
         print(f"| {engine} | {b['seconds']:.1f} | {b['docs_per_s']:.0f} | {b['peak_rss_mb']:.0f} / "
-              f"{b.get('tree_rss_mb', float('nan')):.0f} | {b['size_mb']:.1f} | {opens.get(engine, float('nan')):.1f} |")
+              f"{b.get('tree_rss_mb', float('nan')):.0f} | {b['size_mb']:.1f} | "
+              f"{opens.get(engine, float('nan')):.1f} |")
     print(f"\nanalysis: {facts.terms / n_docs:.0f} terms per document text, of which "
           f"{100 * facts.frame_terms / facts.terms:.1f}% are run-frame unigrams (single-character support); "
           f"stored text {facts.body_bytes / 2**20:.1f} MB raw")
@@ -367,13 +368,13 @@ def main() -> None:
     for engine in engines:
         if engine == "fts5":
             db = sqlite3.connect(root / "fts5" / "fts.sqlite")
-            lat[engine] = latencies(lambda q: fts5_search(db, q), queries)
+            lat[engine] = latencies(lambda q, db=db: fts5_search(db, q), queries)
             db.close()
             continue
         started = time.perf_counter()
         session = SearchSession(root / engine)
         opens[engine] = (time.perf_counter() - started) * 1000
-        lat[engine] = latencies(lambda q: session.search(q.text, q.filters, limit=10), queries)
+        lat[engine] = latencies(lambda q, session=session: session.search(q.text, q.filters, limit=10), queries)
         recalls[engine] = recall(session, samples)
         session.close()
         print(f"queried {engine}", file=sys.stderr, flush=True)

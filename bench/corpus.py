@@ -10,10 +10,12 @@ yields the same documents, one case at a time, so memory stays flat.
 import datetime
 import random
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
+from archive.base.terms import STAGES
+from archive.base.terms import CaseStatus as S
 from index.document import IndexDoc
 from index.normalize import normalize_text
 
@@ -24,9 +26,10 @@ SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁�
             "丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴")
 GIVEN = ("艳勇梅伟芳娜敏静丽强磊军洋杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉国文斌宇浩凯晨欣雪琳婷颖海波亮飞志春燕"
          "新正宏建峰雷丹琴慧鑫彬倩瑶佳俊晓东晶莉雯荣岩玲")
-PLACES = ("运城", "晋城", "平阳", "鞍山", "梅州", "岳阳", "临汾", "长治", "大同", "太原", "阳泉", "朔州", "忻州", "吕梁",
-          "晋中", "盐湖", "闻喜", "夏县", "绛县", "垣曲", "芮城", "永济", "河津", "稷山", "新绛", "万荣", "临猗", "高平",
-          "阳城", "沁水", "陵川", "泽州", "兴县", "蒲县", "襄汾", "翼城", "曲沃", "侯马", "霍州", "洪洞")
+PLACES = ("运城", "晋城", "平阳", "鞍山", "梅州", "岳阳", "临汾", "长治", "大同", "太原", "阳泉", "朔州",
+          "忻州", "吕梁", "晋中", "盐湖", "闻喜", "夏县", "绛县", "垣曲", "芮城", "永济", "河津", "稷山",
+          "新绛", "万荣", "临猗", "高平", "阳城", "沁水", "陵川", "泽州", "兴县", "蒲县", "襄汾", "翼城",
+          "曲沃", "侯马", "霍州", "洪洞")
 TRADE_NAMES = ("新正", "宏达", "华信", "恒泰", "金鼎", "鑫源", "盛世", "天成", "鸿运", "永兴", "中联", "东方", "博远",
                "瑞丰", "嘉禾", "晟达", "汇通", "隆基", "凯盛", "安泰", "富民", "兴业", "正大", "德润", "泰和", "广源",
                "星辰", "锦程", "联创", "华晋", "晋阳", "龙城", "三晋", "河东", "太行", "黄河", "中条", "沁河")
@@ -42,8 +45,9 @@ MATTERS = ("企业投资项目备案", "建设项目用地预审与选址意见�
            "施工图设计文件审查", "建筑工程施工许可证", "环境影响评价审批", "固定资产投资项目节能审查",
            "消防设计审查", "人防工程设计审查", "水土保持方案审批", "取水许可", "竣工验收备案", "消防验收",
            "不动产首次登记", "安全设施设计审查", "临时用地审批", "供电方案答复")
-STAGES = ("立项用地规划许可阶段", "工程建设许可阶段", "施工许可阶段", "竣工验收阶段")
-CASE_STATES = ("登记", "研判", "受理", "办理", "办理", "办理", "中止", "办结", "归档")
+# Weighted: most cases of a real archive are being handled.
+CASE_STATES = (S.REGISTERED, S.ASSESSED, S.ACCEPTED, S.HANDLING, S.HANDLING, S.HANDLING, S.SUSPENDED,
+               S.COMPLETED, S.ARCHIVED)
 # (form_id, category, title, body kind); minutes, ledgers and approvals get their own wording.
 DOCUMENT_TYPES = (
     ("apply", "申请材料", "代办服务申请表", "form"),

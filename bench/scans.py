@@ -27,6 +27,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
+from archive.base.terms import SUSPEND_REASONS
 from docgen.identity import QR_WIDTH_MM, parse_identity, qr_png
 
 BODY_FONT = "Noto Serif CJK SC"
@@ -129,10 +130,10 @@ def _set_language_zh(doc) -> None:
 def _set_grid_widths(table, widths_cm: list[float]) -> None:
     # LibreOffice ignores cell widths alone; the grid columns decide (MEASUREMENTS.md).
     grid = table._tbl.tblGrid
-    for col, width in zip(grid.findall(qn("w:gridCol")), widths_cm):
+    for col, width in zip(grid.findall(qn("w:gridCol")), widths_cm, strict=True):
         col.set(qn("w:w"), str(int(width * 567)))
     for row in table.rows:
-        for cell, width in zip(row.cells, widths_cm):
+        for cell, width in zip(row.cells, widths_cm, strict=True):
             cell.width = Cm(width)
 
 
@@ -149,7 +150,7 @@ def _info_table(doc, fields: FormFields) -> None:
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _set_grid_widths(table, [3.6, 12.0])
-    for row, (label, value) in zip(table.rows, rows):
+    for row, (label, value) in zip(table.rows, rows, strict=True):
         for cell, text, bold in ((row.cells[0], label, True), (row.cells[1], value, False)):
             cell.paragraphs[0].paragraph_format.space_after = Pt(2)
             _set_run_font(cell.paragraphs[0].add_run(text), BODY_FONT, 11, bold)
@@ -189,15 +190,7 @@ def make_form_docx(fields: FormFields, out_docx: Path) -> Path:
                f"并指定{fields.contact}为我单位项目联系人，联系电话{fields.phone}。", indent=True)
     _paragraph(doc, "三、我单位承诺在委托代办期间，因出现下列情况之一导致“全代办”服务中止，"
                "由此产生的损失由本单位自行承担：", indent=True)
-    for line in (
-        "1.投资项目不符合相关法律法规和政策要求；",
-        "2.申请材料不符合法定条件、标准，且不能补正；",
-        "3.申请材料的内容不真实；",
-        "4.项目单位未在规定期限内提交审批材料，项目长催促后仍未提交；",
-        "5.项目单位未及时缴纳相关规费；",
-        "6.项目单位提出暂停委托“全代办”服务等；",
-        "7.其他确需中止“全代办”服务的客观情况。",
-    ):
+    for line in (f"{n}.{text}{'。' if n == len(SUSPEND_REASONS) else '；'}" for n, text in SUSPEND_REASONS.items()):
         _paragraph(doc, line, 11.5, indent=True)
     _paragraph(doc, "四、我单位对提交材料的真实性负责，因材料问题产生的法律责任由我单位承担，"
                "包括但不限于撤销审批文书。", indent=True)
@@ -288,7 +281,7 @@ def _apply_ink(page: Image.Image, mask: Image.Image, colour: tuple[int, int, int
 def _bezier(p0, p1, p2, p3, steps: int = 40) -> list[tuple[float, float]]:
     return [
         tuple((1 - t) ** 3 * a + 3 * (1 - t) ** 2 * t * b + 3 * (1 - t) * t ** 2 * c + t ** 3 * d
-              for a, b, c, d in zip(p0, p1, p2, p3))
+              for a, b, c, d in zip(p0, p1, p2, p3, strict=True))
         for t in (i / steps for i in range(steps + 1))
     ]
 

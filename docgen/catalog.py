@@ -4,9 +4,14 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from archive.base.errors import NotFoundError, UsageError
+from archive.base.terms import STAGES, SUSPEND_REASONS
+
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 CATALOG_FILE = BUILTIN_TEMPLATES / "forms.toml"
 FIELD_TYPES = ("text", "date", "money", "int", "list", "table", "checkbox")
+# Choice lists defined once in the archive's vocabulary; forms.toml names them with choices_from.
+VOCABULARIES = {"stages": STAGES, "suspend_reasons": tuple(SUSPEND_REASONS.values())}
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,13 @@ class FormCatalog:
         """Return the form with this id, or None."""
         return self.forms.get(form_id)
 
+    def require(self, form_id: str) -> FormSpec:
+        """Return the form with this id, or raise NotFoundError naming it."""
+        spec = self.forms.get(form_id)
+        if spec is None:
+            raise NotFoundError(f"未知的表单编号“{form_id}”（用 daiban forms list 查看）")
+        return spec
+
     def ids(self) -> list[str]:
         """Return every form id in catalog order."""
         return list(self.forms)
@@ -60,6 +72,17 @@ class FormCatalog:
         return [f for f in self.forms.values() if f.stage == stage]
 
 
+def _choices(raw: dict) -> tuple[str, ...]:
+    if "choices_from" not in raw:
+        return tuple(raw.get("choices", ()))
+    try:
+        return VOCABULARIES[raw["choices_from"]]
+    except KeyError:
+        known = "、".join(VOCABULARIES)
+        raise UsageError(f"表单字段 {raw['name']} 的 choices_from “{raw['choices_from']}” 未定义"
+                         f"（可用：{known}）") from None
+
+
 def _field(raw: dict) -> FieldSpec:
     return FieldSpec(
         name=raw["name"],
@@ -67,7 +90,7 @@ def _field(raw: dict) -> FieldSpec:
         type=raw.get("type", "text"),
         required=raw.get("required", True),
         columns=tuple(raw.get("columns", ())),
-        choices=tuple(raw.get("choices", ())),
+        choices=_choices(raw),
         default=raw.get("default"),
     )
 

@@ -4,7 +4,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.errors import NotFoundError
+from archive.base.errors import NotFoundError
 from docgen import contract
 from docgen.catalog import FieldSpec, FormCatalog, FormSpec
 from docgen.render import find_template, jinja_environment
@@ -48,6 +48,24 @@ def check_template(path: Path, spec: FormSpec | None, catalog: FormCatalog) -> l
         problems += _unused_required(spec, usage.paths)
     problems += _missing_identity(usage.paths)
     return problems
+
+
+@dataclass(frozen=True)
+class TemplateReport:
+    """What checking one template file found."""
+
+    path: Path
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        """Tell whether the template can be used (warnings allowed)."""
+        return not any(p.severity == "error" for p in self.problems)
+
+
+def check_template_files(paths: Sequence[Path], catalog: FormCatalog) -> list[TemplateReport]:
+    """Check template files, each against the form its name gives (`forms check`)."""
+    return [TemplateReport(Path(path), check_template(Path(path), None, catalog)) for path in paths]
 
 
 def check_templates(template_dirs: Sequence[Path], catalog: FormCatalog) -> dict[str, list[Problem]]:

@@ -3,7 +3,7 @@
 import copy
 from collections.abc import Iterable, Mapping
 
-from archive.errors import ValidationError
+from archive.base.errors import ValidationError
 from docgen import contract
 from docgen.catalog import FieldSpec, FormSpec
 from docgen.errors import MissingFieldsError

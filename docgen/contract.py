@@ -64,7 +64,6 @@ TOP_LEVEL = (
 )
 # doc.qr is made by the renderer itself from doc.identity.
 GENERATED = frozenset({"doc.qr"})
-STAGES = ["立项用地规划许可阶段", "工程建设许可阶段", "施工许可阶段", "竣工验收阶段"]
 
 
 def contract_fields() -> tuple[FieldSpec, ...]:

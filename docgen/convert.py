@@ -1,15 +1,14 @@
 """docx → PDF with LibreOffice headless: one call per batch, a private profile, a timeout, strict success."""
 
-import contextlib
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from archive.errors import ExternalToolError, InputFileError, UsageError
+from archive.base.errors import ExternalToolError, InputFileError, UsageError
+from archive.base.processes import kill_group
 from docgen.errors import ConversionError
 
 SOFFICE_NAMES = ("soffice", "libreoffice")
@@ -105,7 +104,7 @@ def _run(command: list[str], timeout: float, sources: list[Path]) -> None:
     try:
         _, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        _kill_group(process)
+        kill_group(process)
         raise ConversionError(
             f"LibreOffice 转换超时（{timeout:g} 秒），已终止进程 {process.pid}：{_names(sources)}", sources
         ) from None
@@ -115,12 +114,6 @@ def _run(command: list[str], timeout: float, sources: list[Path]) -> None:
             f"LibreOffice 转换失败（退出码 {process.returncode}）：{_names(sources)}" + (f"；{tail}" if tail else ""),
             sources,
         )
-
-
-def _kill_group(process: subprocess.Popen) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.communicate()
 
 
 def _nonempty(path: Path) -> bool:

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from archive.errors import ExternalToolError, InputFileError, ValidationError
+from archive.base.errors import DaibanError, ExitCode, ExternalToolError, ValidationError
 
 
 class MissingFieldsError(ValidationError):
@@ -13,8 +13,10 @@ class MissingFieldsError(ValidationError):
         self.missing = missing
 
 
-class TemplateError(InputFileError):
+class TemplateError(DaibanError):
     """A template cannot be rendered: Jinja syntax, unknown variable or filter."""
+
+    exit_code = ExitCode.TEMPLATE
 
     def __init__(self, message: str, template: Path):
         super().__init__(message)

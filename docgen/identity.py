@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import segno
 
-from archive.errors import UsageError, ValidationError
+from archive.base.errors import UsageError, ValidationError
 
 CASE_NO = r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}"
 FORM_ID = r"[a-z][a-z0-9_]{0,31}"

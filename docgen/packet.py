@@ -1,4 +1,4 @@
-"""A stage packet: render its forms, convert them in one LibreOffice call, merge one printable PDF."""
+"""The print file of a stage packet: generated PDFs merged into one, with a bookmark per form."""
 
 import contextlib
 from collections.abc import Sequence
@@ -7,10 +7,8 @@ from pathlib import Path
 
 import pikepdf
 
-from archive.errors import InputFileError, UsageError
-from archive.atomicio import atomic_output
-from docgen.convert import convert_to_pdf
-from docgen.render import RenderJob, render_forms
+from archive.base.atomicio import atomic_output
+from archive.base.errors import InputFileError
 
 
 @dataclass(frozen=True)
@@ -19,38 +17,6 @@ class PacketPart:
 
     title: str
     pdf: Path
-
-
-@dataclass(frozen=True)
-class PacketResult:
-    """Files a packet produced: per form .docx and .pdf (catalog order), and the merged PDF."""
-
-    docx: list[Path]
-    pdf: list[Path]
-    packet: Path
-
-
-def make_packet(jobs: Sequence[RenderJob], out_dir: Path, template_dirs: Sequence[Path], *,
-                packet_name: str, timeout: float | None = None) -> PacketResult:
-    """Render every job to out_dir/<form-id>.docx, convert all in one call, merge out_dir/<packet_name>.pdf."""
-    _check_jobs(jobs, packet_name)
-    out_dir = Path(out_dir)
-    docx = render_forms(jobs, [out_dir / f"{job.spec.id}.docx" for job in jobs], template_dirs)
-    pdfs = convert_to_pdf(docx, out_dir, timeout=timeout)
-    parts = [PacketPart(job.spec.title, pdf) for job, pdf in zip(jobs, pdfs, strict=True)]
-    packet = merge_pdfs(parts, out_dir / f"{packet_name}.pdf", title=packet_name)
-    return PacketResult(docx, pdfs, packet)
-
-
-def _check_jobs(jobs: Sequence[RenderJob], packet_name: str) -> None:
-    ids = [job.spec.id for job in jobs]
-    if not ids:
-        raise UsageError(f"材料包 {packet_name} 中没有任何表单")
-    repeated = sorted({form_id for form_id in ids if ids.count(form_id) > 1})
-    if repeated:
-        raise UsageError(f"同一材料包中表单重复：{'、'.join(repeated)}")
-    if packet_name in ids:
-        raise UsageError(f"材料包名 {packet_name} 与表单编号相同，合并的 PDF 会覆盖该表单的 PDF")
 
 
 def merge_pdfs(parts: Sequence[PacketPart], out_path: Path, *, title: str = "") -> Path:

@@ -9,8 +9,8 @@ import jinja2
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
-from archive.errors import NotFoundError, ValidationError
-from archive.atomicio import atomic_output
+from archive.base.atomicio import atomic_output
+from archive.base.errors import NotFoundError, ValidationError
 from docgen.catalog import FormSpec
 from docgen.context import prepare_context
 from docgen.errors import TemplateError

@@ -11,7 +11,7 @@ from docxtpl import DocxTemplate
 from jinja2 import Environment, TemplateSyntaxError, nodes
 from lxml.etree import XMLSyntaxError
 
-from archive.errors import InputFileError
+from archive.base.errors import InputFileError
 
 FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 PARAGRAPH_START = re.compile(r"<w:p([ >])")

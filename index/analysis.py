@@ -9,9 +9,9 @@ phrases, so the same pre-split token string feeds Whoosh and tantivy.
 """
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from operator import add
-from typing import Iterator
 
 _IDEOGRAPHS = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _RUNS = re.compile(f"([{_IDEOGRAPHS}]+)|([^\\W\\d_{_IDEOGRAPHS}]+|\\d+)")

@@ -1,7 +1,8 @@
 """The small interface both index backends implement (Whoosh and tantivy)."""
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Protocol
 
 from index.document import IndexDoc
 from index.fields import StoredDoc

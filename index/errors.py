@@ -2,13 +2,13 @@
 
 from pathlib import Path
 
-from archive.errors import DaibanError, UsageError
+from archive.base.errors import BusyError, DaibanError, ExitCode, UsageError
 
 
 class SearchIndexError(DaibanError):
-    """Base of every index failure."""
+    """The index is missing or cannot be read."""
 
-    exit_code = 12
+    exit_code = ExitCode.INDEX
 
 
 class IndexMissingError(SearchIndexError):
@@ -18,7 +18,7 @@ class IndexMissingError(SearchIndexError):
         super().__init__(f"索引不存在或不完整：{index_dir}。请运行 daiban index rebuild 重建索引。")
 
 
-class IndexLockedError(SearchIndexError):
+class IndexLockedError(BusyError):
     """Another process kept the index writer lock longer than the bounded wait."""
 
     def __init__(self, lock_path: Path, waited: float, holder: str):

@@ -14,7 +14,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.atomicio import fsync_dir
+from archive.base.atomicio import fsync_dir
 
 CURRENT = "current"
 META = "daiban-index.json"

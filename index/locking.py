@@ -1,10 +1,10 @@
 """One index writer at a time across processes (an flock the kernel drops when a holder dies)."""
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
-from archive.locks import exclusive
+from archive.base.locks import exclusive
 from index.errors import IndexLockedError
 
 LOCK_NAME = "write.lock"

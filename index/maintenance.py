@@ -4,9 +4,9 @@ import itertools
 import shutil
 import time
 from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, Sequence
 
 from index.backend import Backend, BackendWriter
 from index.document import IndexDoc, fingerprint
@@ -88,7 +88,7 @@ def update_documents(index_dir: Path, docs: Iterable[IndexDoc], backend: str = D
         index = _open_or_create(index_dir, backend)
         try:
             for batch in _batches(docs, batch_size):
-                _write(index, lambda w: w.upsert(batch))
+                _write(index, lambda w, batch=batch: w.upsert(batch))
                 written += len(batch)
         finally:
             index.close()
@@ -176,7 +176,7 @@ def sync(index_dir: Path, catalog: Mapping[int, int], load: Loader, backend: str
             done = 0
             for ids in _batches(wanted, batch_size):
                 docs = list(load(ids))
-                _write(index, lambda w: w.upsert(docs))
+                _write(index, lambda w, docs=docs: w.upsert(docs))
                 done += len(ids)
                 if progress:
                     progress(done, len(wanted))

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive.errors import UsageError
+from archive.base.errors import UsageError
 from index.backend import Backend
 from index.fields import StoredDoc
 from index.highlight import Segment, render, snippet

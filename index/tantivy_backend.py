@@ -1,8 +1,8 @@
 """The tantivy backend (tantivy-py): the same analysis, pre-split in Python, for large archives."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 import tantivy
 from tantivy import FieldType, Occur, Query
@@ -157,7 +157,7 @@ class TantivyBackend:
         addresses = [address for _, address in searcher.search(Query.all_query(), limit=searcher.num_docs).hits]
         ids = searcher.fast_field_values("doc_id", addresses)
         fps = searcher.fast_field_values("fp", addresses)
-        return list(zip(ids, fps))
+        return list(zip(ids, fps, strict=True))
 
     def count(self) -> int:
         """Return the number of live documents."""

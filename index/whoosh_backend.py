@@ -1,9 +1,9 @@
 """The Whoosh 2.7.4 backend: pure Python, the default for small archives."""
 
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 from whoosh import columns, fields, index, query
 from whoosh.analysis import SpaceSeparatedTokenizer

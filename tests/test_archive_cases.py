@@ -2,8 +2,9 @@
 
 import json
 
-from archive.validate import credit_check_char, credit_code_problem
 from conftest import SAMPLE_CASE, make_pdf
+
+from archive.casework.facts import credit_check_char, credit_code_problem
 
 
 def test_case_new_numbers_cases_by_year(daiban, case_no):

@@ -6,7 +6,6 @@ import os
 import sqlite3
 
 import pytest
-
 from conftest import make_bad_pdfs, make_pdf
 
 
@@ -31,7 +30,8 @@ def test_file_into_category_with_checksum_and_pages(daiban, case_no, tmp_path):
     assert doc["pages"] == 3 and doc["sha256"] == hashlib.sha256(source.read_bytes()).hexdigest()
     stored = daiban.root / doc["path"]
     assert stored.read_bytes() == source.read_bytes()
-    assert (doc["doc_no"], doc["author"], doc["doc_date"]) == ("晋泽审批备〔2026〕12号", "泽州县行政审批服务管理局", "2026-03-05")
+    assert (doc["doc_no"], doc["author"], doc["doc_date"]) == (
+        "晋泽审批备〔2026〕12号", "泽州县行政审批服务管理局", "2026-03-05")
 
 
 def test_chinese_path_with_spaces_and_text_is_extracted(daiban, case_no, tmp_path):

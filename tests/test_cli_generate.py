@@ -5,10 +5,9 @@ import sqlite3
 import subprocess
 
 import zxingcpp
+from conftest import PROJECT, SAMPLE_CASE, make_pdf
 from docx import Document
 from PIL import Image
-
-from conftest import PROJECT, SAMPLE_CASE, make_pdf
 
 
 def pdf_text(path):
@@ -74,13 +73,13 @@ def test_forms_check_reports_syntax_errors_and_unknown_names(daiban, tmp_path):
     doc.add_paragraph("项目名称：{{ case.project_name }}")
     doc.add_paragraph("联系人：{{ case.contact ")
     doc.save(broken)
-    result = daiban("forms", "check", broken, code=5)
+    result = daiban("forms", "check", broken, code=14)
     assert "错误" in result.output and "联系人" in result.output
     unknown = tmp_path / "letter.docx"
     doc = Document()
     doc.add_paragraph("{{ case.project_name }} {{ 不存在的字段 }}")
     doc.save(unknown)
-    result = daiban("forms", "check", unknown, code=5)
+    result = daiban("forms", "check", unknown, code=14)
     assert "不存在的字段" in result.output
     assert "检查通过" in daiban("forms", "check", PROJECT / "templates" / "card.docx").output
 

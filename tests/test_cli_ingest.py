@@ -1,4 +1,4 @@
-"""Signed scans in, through the CLI, with real Tesseract: identification, stacks, review, duplicates, inbox, bad input."""
+"""Signed scans in, through the CLI, with real OCR: identification, stacks, review, duplicates, inbox, bad input."""
 
 import json
 import random
@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from PIL import Image, ImageDraw, ImageFont
-
 from conftest import PROJECT, SAMPLE_CASE, Daiban, make_bad_pdfs
+from PIL import Image, ImageDraw, ImageFont
 from test_archive_store import snapshot
 
 sys.path.insert(0, str(PROJECT))
@@ -153,7 +152,7 @@ def test_ocr_timeout_is_a_clean_failure(world, ingested):
     settings.write_text(original.replace("timeout = 600", "timeout = 0.5"), encoding="utf-8")
     try:
         before = snapshot(daiban)
-        outcome = json.loads(daiban("ingest", slow, "--json", code=7).output)[0]
+        outcome = json.loads(daiban("ingest", slow, "--json", code=10).output)[0]
     finally:
         settings.write_text(original, encoding="utf-8")
     assert outcome["reason"] == "ocr_timeout" and "超时" in outcome["message"]

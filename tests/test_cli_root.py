@@ -49,15 +49,3 @@ def test_catalog_from_a_newer_schema_is_refused(daiban):
 def test_missing_catalog_is_reported(daiban):
     (daiban.root / "daiban.sqlite").unlink()
     assert "目录库缺失" in daiban("case", "list", code=3).stderr
-
-
-def test_older_catalog_is_upgraded_in_place(daiban, case_no):
-    with sqlite3.connect(daiban.root / "daiban.sqlite") as db:
-        db.execute("DROP TABLE review")
-        db.execute("DROP TABLE index_queue")
-        db.execute("UPDATE meta SET value='1' WHERE key='schema_version'")
-    assert case_no in daiban("case", "list").output
-    with sqlite3.connect(daiban.root / "daiban.sqlite") as db:
-        assert db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "2"
-        assert db.execute("SELECT count(*) FROM review").fetchone()[0] == 0
-    assert "校验通过" in daiban("verify").output

@@ -5,7 +5,6 @@ import shutil
 import sqlite3
 
 import pytest
-
 from conftest import make_pdf
 
 
@@ -13,7 +12,8 @@ from conftest import make_pdf
 def minutes(daiban, case_no, tmp_path):
     """Two text documents filed into the case."""
     first = tmp_path / "协调会纪要.txt"
-    first.write_text("联 席 会 议 纪 要：岳阳新正机械有限公司 史勇梅 参加；项目代码 2026-140500-44-01-012345", encoding="utf-8")
+    first.write_text("联 席 会 议 纪 要：岳阳新正机械有限公司 史勇梅 参加；项目代码 2026-140500-44-01-012345",
+                     encoding="utf-8")
     second = tmp_path / "工作日志.txt"
     second.write_text("代办员马艳 电话联系市规划和自然资源局", encoding="utf-8")
     daiban("file", case_no, first, "--category", "会议纪要", "--date", "2026-03-12")
@@ -60,8 +60,8 @@ def test_failed_index_update_is_queued_and_repaired(daiban, minutes, tmp_path):
     result = daiban("file", minutes, make_pdf(tmp_path / "批复.pdf"), "--category", "批复证照")
     assert "全文索引未能更新" in result.stderr
     with sqlite3.connect(daiban.root / "daiban.sqlite") as db:
-        assert db.execute("SELECT count(*) FROM index_queue").fetchone()[0] == 1
-    assert "daiban index rebuild" in daiban("index", "check", code=12).stderr
+        assert db.execute("SELECT doc_id, attempts FROM outbox").fetchall() == [(3, 1)]
+    assert "daiban index rebuild" in daiban("index", "check", code=13).stderr
     daiban("index", "rebuild")
     assert "索引与目录库一致" in daiban("index", "check").output
     assert hits(daiban, "马艳")[0] == ["工作日志"]
@@ -78,7 +78,7 @@ def test_rebuild_switches_backend_and_finds_the_same(daiban, minutes):
 
 def test_deleted_index_is_reported_and_rebuilt(daiban, minutes):
     shutil.rmtree(daiban.root / "index")
-    assert "daiban index rebuild" in daiban("search", "马艳", code=12).stderr
+    assert "daiban index rebuild" in daiban("search", "马艳", code=13).stderr
     daiban("index", "rebuild")
     assert hits(daiban, "马艳")[0] == ["工作日志"]
 

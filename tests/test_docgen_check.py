@@ -5,7 +5,7 @@ from dataclasses import replace
 import pytest
 from fixtures.docgen.builders import ENTRUST, build_template, entrust_body
 
-from archive.errors import InputFileError
+from archive.base.errors import InputFileError
 from docgen.catalog import FieldSpec, FormCatalog
 from docgen.check import check_template, check_templates
 

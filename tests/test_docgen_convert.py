@@ -10,7 +10,7 @@ import pytest
 from fixtures.docgen.builders import ENTRUST, build_template, entrust_body, entrust_context
 from fixtures.docgen.pdftools import pdf_text
 
-from archive.errors import ExternalToolError, InputFileError, UsageError
+from archive.base.errors import ExternalToolError, InputFileError, UsageError
 from docgen.convert import convert_to_pdf, find_soffice
 from docgen.errors import ConversionError
 from docgen.render import render_form

@@ -8,7 +8,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from archive.errors import UsageError, ValidationError
+from archive.base.errors import UsageError, ValidationError
 from docgen.catalog import FieldSpec
 from docgen.contract import doc_namespace
 from docgen.fields import coerce

@@ -11,11 +11,11 @@ import pytest
 from fixtures.docgen.builders import ENTRUST, base_context, build_template, entrust_body, entrust_context
 from fixtures.docgen.pdftools import chinese_strings, decode_qr, page_count, pdf_text, squeeze, unexpected_fonts
 
-from archive.errors import NotFoundError, UsageError, ValidationError
+from archive.base.errors import NotFoundError, ValidationError
 from docgen.convert import FONTCONFIG_FILE, convert_to_pdf
 from docgen.errors import MissingFieldsError, TemplateError
-from docgen.packet import make_packet
-from docgen.render import RenderJob, jinja_environment, render_form
+from docgen.packet import PacketPart, merge_pdfs
+from docgen.render import RenderJob, jinja_environment, render_form, render_forms
 from docgen.source import open_template, template_parts, template_usage
 
 TRICKY = "A&B <公司> \"引号\" '单' 😀 𠀋 堃"
@@ -214,31 +214,28 @@ def test_packet_has_every_form_in_one_pdf_with_bookmarks(tmp_path):
                    matters_table=True)
     jobs = [RenderJob(ENTRUST, entrust_context()), RenderJob(card, base_context("card")),
             RenderJob(notice, base_context("notice"))]
-    result = make_packet(jobs, tmp_path / "packet", [templates], packet_name="受理")
-    assert [p.name for p in result.docx] == ["entrust.docx", "card.docx", "notice.docx"]
-    assert [p.name for p in result.pdf] == ["entrust.pdf", "card.pdf", "notice.pdf"]
-    assert result.packet == tmp_path / "packet" / "受理.pdf"
-    assert page_count(result.packet) == sum(page_count(p) for p in result.pdf)
-    with pikepdf.open(result.packet) as pdf, pdf.open_outline() as outline:
+    out = tmp_path / "packet"
+    docx_files = render_forms(jobs, [out / f"{job.spec.id}.docx" for job in jobs], [templates])
+    pdfs = convert_to_pdf(docx_files, out)
+    parts = [PacketPart(job.spec.title, pdf) for job, pdf in zip(jobs, pdfs, strict=True)]
+    merged = merge_pdfs(parts, out / "受理.pdf", title="受理")
+    assert [p.name for p in pdfs] == ["entrust.pdf", "card.pdf", "notice.pdf"]
+    assert page_count(merged) == sum(page_count(p) for p in pdfs)
+    with pikepdf.open(merged) as pdf, pdf.open_outline() as outline:
         titles = [item.title for item in outline.root]
     assert titles == ["“全代办”服务委托书", "代办联系卡", "申请材料一次性告知清单"]
-    text = squeeze(pdf_text(result.packet))
+    text = squeeze(pdf_text(merged))
     assert "13903561234" in text and "企业投资项目备案" in text
     assert text.index("委托方") < text.index("13903561234") < text.index("企业投资项目备案")
 
 
-def test_packet_refuses_a_form_twice(tmp_path):
-    with pytest.raises(UsageError, match="重复：entrust"):
-        make_packet([RenderJob(ENTRUST, entrust_context())] * 2, tmp_path / "p", [tmp_path], packet_name="受理")
-    assert not (tmp_path / "p").exists()
-
-
-def test_packet_checks_every_form_before_writing(tmp_path):
+def test_several_forms_are_all_checked_before_any_is_written(tmp_path):
     templates = tmp_path / "templates"
     templates.mkdir()
     build_template(templates / "entrust.docx", entrust_body())
     broken = entrust_context()
     del broken["sign_date"]
+    jobs = [RenderJob(ENTRUST, entrust_context()), RenderJob(ENTRUST, broken)]
     with pytest.raises(MissingFieldsError, match="签订日期"):
-        make_packet([RenderJob(ENTRUST, broken)], tmp_path / "packet", [templates], packet_name="受理")
-    assert not (tmp_path / "packet").exists()
+        render_forms(jobs, [tmp_path / "out" / "a.docx", tmp_path / "out" / "b.docx"], [templates])
+    assert not (tmp_path / "out").exists()

@@ -1,7 +1,6 @@
 """Analysis, query language and snippets: the parts both index backends share."""
 
 import datetime
-
 import random
 
 from index.analysis import analyzed, index_terms, match_pattern, query_terms

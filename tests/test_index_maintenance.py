@@ -10,6 +10,7 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.query import Every
 
+from archive.base.errors import ExitCode
 from index.document import IndexDoc, fingerprint
 from index.errors import IndexCorruptError, IndexMissingError
 from index.layout import CURRENT, META
@@ -92,7 +93,7 @@ def test_a_deleted_index_directory_is_reported_and_rebuilt(tmp_path, backend):
     shutil.rmtree(index_dir)
     with pytest.raises(IndexMissingError, match="daiban index rebuild") as missing:
         search(index_dir, "马艳")
-    assert missing.value.exit_code == 12
+    assert missing.value.exit_code == ExitCode.INDEX
     with pytest.raises(IndexMissingError):
         check(index_dir, catalog_fingerprints(docs))
     rebuild(index_dir, iter(docs), backend)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.errors import UsageError
+from archive.base.errors import UsageError
 from index.document import IndexDoc
 from index.maintenance import rebuild
 from index.normalize import normalize_text
@@ -173,7 +173,8 @@ def test_hits_carry_where_the_document_lives_and_a_marked_snippet(index_dir):
     page = search(index_dir, "史勇梅 用地预审", limit=5)
     assert page.total == len(containing("史勇梅") & containing("用地预审"))
     hit = next(h for h in page.hits if h.doc.doc_id == 2)
-    assert (hit.doc.case_no, hit.doc.title, hit.doc.category, hit.doc.path, hit.doc.form_id, hit.doc.kind, hit.doc.date) == (
+    d = hit.doc
+    assert (d.case_no, d.title, d.category, d.path, d.form_id, d.kind, d.date) == (
         "DB-2026-0002", "信息台账", "工作日志", "cases/2.pdf", "ledger", "generated", datetime.date(2026, 3, 9))
     assert hit.doc.project_name == "岳阳新正年产20万吨新型墙体材料项目"
     assert [t for t, is_hit in hit.snippet if is_hit] == ["史勇梅", "用地预审"]

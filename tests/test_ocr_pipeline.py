@@ -13,10 +13,11 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from archive.errors import UsageError
-from archive.ocr import OcrError, OcrSettings, ocr_to_pdfa
-from archive.qrscan import find_identities
-from archive.scaninput import ScanInputError
+from archive.base.errors import UsageError
+from archive.dataroot.settings import OcrSettings
+from archive.intake.ocr import OcrError, ocr_to_pdfa
+from archive.intake.qrscan import find_identities
+from archive.intake.scaninput import ScanInputError
 from index.normalize import is_cjk, normalize_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -113,7 +114,8 @@ def test_stored_text_is_normalised(stamped):
 
 
 def test_normalisation_of_tesseract_spacing():
-    raw = "项 目 名 称 ： 晋 城 市 高 新 区\n项 目 代 码 2026-140500-44-01-012345 〈 联 系 电 话 〉\nSmart Factory Phase One"
+    raw = ("项 目 名 称 ： 晋 城 市 高 新 区\n项 目 代 码 2026-140500-44-01-012345 〈 联 系 电 话 〉\n"
+           "Smart Factory Phase One")
     text = normalize_text(raw)
     assert "项目名称:晋城市高新区" in text
     assert "项目代码2026-140500-44-01-012345" in text

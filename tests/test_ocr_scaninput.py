@@ -9,8 +9,8 @@ import pytest
 from docx import Document
 from PIL import Image, ImageDraw
 
-from archive.errors import InputFileError
-from archive.scaninput import (
+from archive.base.errors import InputFileError
+from archive.intake.scaninput import (
     MAX_PIXELS,
     Reason,
     ScanInputError,

@@ -8,8 +8,8 @@ import img2pdf
 import pytest
 from PIL import Image
 
-from archive.errors import InputFileError
-from archive.qrscan import PageCode, find_identities
+from archive.base.errors import InputFileError
+from archive.intake.qrscan import PageCode, find_identities
 from docgen.identity import DocIdentity, parse_identity
 
 ROOT = Path(__file__).resolve().parents[1]

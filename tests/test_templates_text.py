@@ -143,7 +143,8 @@ def test_official_layout(form_id):
     lang = styles.find(f"{qn('w:docDefaults')}//{qn('w:lang')}")
     assert lang.get(qn("w:eastAsia")) == "zh-CN"
     by_id = {s.get(qn("w:styleId")): s for s in styles.iter(qn("w:style"))}
-    fonts = {sid: by_id[sid].find(f"{qn('w:rPr')}/{qn('w:rFonts')}") for sid in ("Normal", "Title", "Heading1", "Heading2")}
+    fonts = {sid: by_id[sid].find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
+             for sid in ("Normal", "Title", "Heading1", "Heading2")}
     assert fonts["Normal"].get(qn("w:eastAsia")) == fonts["Normal"].get(qn("w:ascii")) == "仿宋_GB2312"
     assert fonts["Title"].get(qn("w:eastAsia")) == "方正小标宋简体"
     assert fonts["Heading1"].get(qn("w:eastAsia")) == "黑体"
@@ -257,7 +258,7 @@ ASSESS_SEED = [
     "取水许可（如涉及请附一次性告知单）", "基础设施配套费", "人防异地建设费",
     "建设项目环境影响报告书或环境影响报告表（排放污染物的项目需出具污染物总量指标来源确认文件和排污权交易鉴证书、"
     "涉及法律法规及规划等规定的环境敏感因素的，需要附相关部门提供支撑性文件）",
-    *[f"{n}、{s}" for n, s in zip("一二三四", STAGES)],
+    *[f"{n}、{s}" for n, s in zip("一二三四", STAGES, strict=True)],
 ]
 LEDGER_SEED = ["投资项目“全代办”信息台账", "项目名称：", "项目长：", "序号", "时间", "内　容", "完成许可事项情况"]
 ADVICE_SEED = ["投资项目“全代办”工作建议表", "项目", "意见和建议", "备注"]

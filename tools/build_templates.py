@@ -29,6 +29,7 @@ from docx.text.paragraph import Paragraph
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from archive.base.terms import STAGES, SUSPEND_REASONS  # noqa: E402
 from docgen.catalog import FormSpec, load_catalog  # noqa: E402
 
 TEMPLATES = ROOT / "templates"
@@ -43,7 +44,6 @@ BODY_PT = 16
 BODY_LINE_TWIPS = 579  # 28.95 pt: 22 lines on the 225 mm type area of GB/T 9704
 TABLE_PT = {"large": 14, "normal": 12, "small": 10.5}
 
-STAGES = ("立项用地规划许可阶段", "工程建设许可阶段", "施工许可阶段", "竣工验收阶段")
 CN_NUM = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十")
 CHECKED, UNCHECKED = "■", "□"
 BLANK = "________"
@@ -365,7 +365,7 @@ def build_table(widths_mm: tuple[float, ...], rows: list[Row], style: str, borde
     tblpr.append(margins)
     tblpr.append(_el("w:tblLook", val="0000", firstRow=0, lastRow=0, firstColumn=0, lastColumn=0,
                      noHBand=1, noVBand=1))
-    for col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths_mm):
+    for col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths_mm, strict=True):
         col.set(qn("w:w"), str(twips(width)))
     for row in rows:
         tbl.append(_row_element(row, widths_mm, style))
@@ -725,15 +725,8 @@ def build_entrust(spec: FormSpec) -> FormWriter:
     return w
 
 
-ENTRUST_SUSPEND_LINES = (
-    "1. 投资项目不符合相关法律法规和政策要求；",
-    "2. 申请材料不符合法定条件、标准，且不能补正；",
-    "3. 申请材料的内容不真实；",
-    "4. 项目单位未在规定期限内提交审批材料，项目长催促后仍未提交；",
-    "5. 项目单位未及时缴纳相关规费；",
-    "6. 项目单位提出暂停委托“全代办”服务等；",
-    "7. 其他确需中止“全代办”服务的客观情况。",
-)
+ENTRUST_SUSPEND_LINES = tuple(f"{n}. {text}{'。' if n == len(SUSPEND_REASONS) else '；'}"
+                              for n, text in SUSPEND_REASONS.items())
 
 
 def build_plan(spec: FormSpec) -> FormWriter:

@@ -1,0 +1,105 @@
+"""One error model: every expected failure is a DaibanError carrying the ExitCode of its meaning.
+
+The same failure has the same code in every package (an OCR timeout is an
+external tool failing, not a bad input file), and the command line exits only
+with these codes. The messages are Chinese and name the object at fault.
+"""
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Exit codes of the daiban command, one meaning each (listed in the README)."""
+
+    OK = 0
+    INTERNAL = 1         # an unexpected error in daiban itself (a bug): reported with its traceback
+    USAGE = 2            # bad arguments or option values
+    ROOT = 3             # the data root is missing, foreign or incomplete
+    NOT_FOUND = 4        # unknown case, form, document, matter or review item
+    INVALID = 5          # values that break a rule (credit code, phone, required form fields)
+    REFUSED_STEP = 6     # a lifecycle step refused: the document proving it is missing
+    BAD_INPUT = 7        # an input file is unreadable, empty, corrupt, encrypted or of the wrong type
+    DUPLICATE = 8        # the same bytes are already filed
+    SCHEMA = 9           # the catalog was written by a newer daiban
+    EXTERNAL_TOOL = 10   # LibreOffice, OCR or another program failed, timed out or is missing
+    INTEGRITY = 11       # verify or index check found differences
+    BUSY = 12            # another daiban process held a lock for too long
+    INDEX = 13           # the full-text index is missing or unreadable
+    TEMPLATE = 14        # a form template cannot be used (syntax, unknown names)
+    INTERRUPTED = 130    # stopped by Ctrl-C
+
+
+class DaibanError(Exception):
+    """Base of every expected failure; the message is Chinese and names the object at fault."""
+
+    exit_code = ExitCode.INTERNAL
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class UsageError(DaibanError):
+    """Bad arguments or values given by the user."""
+
+    exit_code = ExitCode.USAGE
+
+
+class RootError(DaibanError):
+    """The data root is missing, foreign or unreadable."""
+
+    exit_code = ExitCode.ROOT
+
+
+class NotFoundError(DaibanError):
+    """An unknown case, form, document, matter or review item."""
+
+    exit_code = ExitCode.NOT_FOUND
+
+
+class ValidationError(DaibanError):
+    """Values that break a rule (credit code, phone, required fields)."""
+
+    exit_code = ExitCode.INVALID
+
+
+class TransitionError(DaibanError):
+    """A lifecycle step refused because its proving document is missing."""
+
+    exit_code = ExitCode.REFUSED_STEP
+
+
+class InputFileError(DaibanError):
+    """A file given to daiban is unreadable, empty, corrupt, encrypted or of the wrong type."""
+
+    exit_code = ExitCode.BAD_INPUT
+
+
+class DuplicateError(DaibanError):
+    """The same bytes are already in the case."""
+
+    exit_code = ExitCode.DUPLICATE
+
+
+class SchemaError(DaibanError):
+    """The catalog database has a schema this version cannot use."""
+
+    exit_code = ExitCode.SCHEMA
+
+
+class ExternalToolError(DaibanError):
+    """LibreOffice, Tesseract or another program failed, timed out or is missing."""
+
+    exit_code = ExitCode.EXTERNAL_TOOL
+
+
+class IntegrityError(DaibanError):
+    """verify or index check found differences between catalog, files, index and event log."""
+
+    exit_code = ExitCode.INTEGRITY
+
+
+class BusyError(DaibanError):
+    """Another daiban process held a lock (the store, the index writer) for too long."""
+
+    exit_code = ExitCode.BUSY

@@ -1,0 +1,70 @@
+"""Case services: open a case, list and show cases, change the 项目长, read a case's event log."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from archive.base.errors import ValidationError
+from archive.casework.facts import facts_from_mapping, facts_problems, phone_problem
+from archive.casework.steps import Need, missing_for_next
+from archive.catalog import cases as catalog_cases
+from archive.catalog.cases import Case, Person
+from archive.catalog.documents import FiledDocument, case_documents
+from archive.catalog.events import Event, read_log
+from archive.catalog.matters import Matter, list_matters
+from archive.catalog.session import Archive
+
+RECENT_EVENTS = 10
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """Everything `case show` presents: facts, people, matters, documents, recent events, what is missing next."""
+
+    case: Case
+    people: list[Person]
+    matters: list[Matter]
+    documents: list[FiledDocument]
+    events: list[Event]
+    needs: list[Need]
+
+
+def open_case(archive: Archive, raw: Mapping[str, object], today: date | None = None) -> Case:
+    """Validate project facts (English or Chinese keys), number the case and record it (立案)."""
+    facts = facts_from_mapping(dict(raw))
+    problems = facts_problems(facts)
+    if problems:
+        raise ValidationError("项目信息有误：\n  " + "\n  ".join(problems))
+    return catalog_cases.insert_case(archive, facts, today or date.today())
+
+
+def list_cases(archive: Archive, status: str | None = None, manager: str | None = None,
+               year: int | None = None) -> list[Case]:
+    """Return cases in number order, filtered by status, 项目长 and year."""
+    return catalog_cases.list_cases(archive, status, manager, year)
+
+
+def show_case(archive: Archive, case_no: str) -> CaseView:
+    """Return a case with its people, matters, documents, recent events and what its next steps need."""
+    return CaseView(
+        case=catalog_cases.get_case(archive, case_no),
+        people=catalog_cases.case_people(archive, case_no),
+        matters=list_matters(archive, case_no),
+        documents=case_documents(archive, case_no),
+        events=read_log(archive, case_no, limit=RECENT_EVENTS),
+        needs=missing_for_next(archive, case_no),
+    )
+
+
+def change_manager(archive: Archive, case_no: str, name: str, phone: str = "") -> Case:
+    """Hand the case to a new 项目长; the old one stays on record with an end date."""
+    if phone and (problem := phone_problem(phone)):
+        raise ValidationError(problem)
+    return catalog_cases.change_manager(archive, case_no, name, phone)
+
+
+def case_log(archive: Archive, case_no: str | None = None) -> list[Event]:
+    """Return the event log (全程留痕) of one case, or of the whole archive."""
+    if case_no:
+        catalog_cases.get_case(archive, case_no)
+    return read_log(archive, case_no)

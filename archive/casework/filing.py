@@ -1,0 +1,96 @@
+"""Filing services: check files by their bytes, describe them for the catalog, file them, keep the index current.
+
+Every path into a case file (the `file` command, generated forms, ingested scans,
+the review queue) comes through file_documents, so the same checks apply to all.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from archive.base.errors import UsageError
+from archive.base.terms import CaseStatus, DocKind, category
+from archive.catalog import store
+from archive.catalog.cases import get_case
+from archive.catalog.documents import FiledDocument
+from archive.catalog.session import Archive
+from archive.catalog.store import Filing
+from archive.content.fileinfo import inspect
+from archive.content.text import extract_text
+from archive.indexing.outbox import run_outbox
+
+
+@dataclass(frozen=True)
+class FilingRequest:
+    """One file to be filed and what is known of it (anything left None is derived)."""
+
+    path: Path
+    category: str | None = None
+    title: str | None = None
+    form_id: str | None = None
+    kind: DocKind | None = None
+    version: int | None = None
+    doc_no: str = ""
+    author: str = ""
+    doc_date: date | None = None
+    parent_id: int | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class FilingResult:
+    """The documents filed and the case's status before and after (a signed form may move it)."""
+
+    documents: list[FiledDocument]
+    status_before: CaseStatus
+    status_after: CaseStatus
+
+
+def _filing(archive: Archive, request: FilingRequest, signed: bool) -> Filing:
+    info = inspect(request.path)
+    spec = archive.forms.require(request.form_id) if request.form_id else None
+    if request.category is None and spec is None:
+        raise UsageError(f"{request.path}：请用 --category 指定档案类别，或用 --form 指定表单")
+    cat = category(request.category or spec.category)
+    kind = request.kind or (DocKind.SIGNED if signed else DocKind.PHOTO if cat.code == "photo" else DocKind.UPLOAD)
+    text = request.text if request.text is not None else extract_text(info.path, info.kind)
+    return Filing(
+        source=request.path, file_type=info.kind, sha256=info.sha256, size=info.size, pages=info.pages,
+        category=cat, title=request.title or (spec.title if spec else request.path.stem), kind=kind,
+        text=text, form_id=request.form_id, version=request.version, doc_no=request.doc_no,
+        author=request.author, doc_date=request.doc_date, parent_id=request.parent_id,
+    )
+
+
+def file_documents(archive: Archive, case_no: str, requests: Sequence[FilingRequest],
+                   signed: bool = False, reason_code: int | None = None) -> FilingResult:
+    """File files into a case, all or nothing; a signed form moves the case; the index follows the commit."""
+    before = get_case(archive, case_no).status
+    filings = [_filing(archive, r, signed) for r in requests]
+    filed = store.file_documents(archive, case_no, filings, signed, reason_code)
+    run_outbox(archive)
+    return FilingResult(filed, before, get_case(archive, case_no).status)
+
+
+def file_paths(archive: Archive, case_no: str, paths: Sequence[Path], *, category: str | None = None,
+               title: str | None = None, form_id: str | None = None, signed: bool = False,
+               doc_date: date | None = None, doc_no: str = "", author: str = "",
+               reason_code: int | None = None) -> FilingResult:
+    """File files a person hands in (the `file` command): one title for one file, --signed names its form."""
+    if title and len(paths) > 1:
+        raise UsageError("--title 只能用于单个文件")
+    if signed and not form_id:
+        raise UsageError("--signed 须同时用 --form 指明是哪张表单的签署件")
+    requests = [FilingRequest(p, category=category, title=title, form_id=form_id, doc_no=doc_no,
+                              author=author, doc_date=doc_date) for p in paths]
+    return file_documents(archive, case_no, requests, signed=signed, reason_code=reason_code)
+
+
+def withdraw_document(archive: Archive, case_no: str, item_no: int, reason: str) -> FiledDocument:
+    """Withdraw a document (撤回): kept and logged, no longer current, gone from search."""
+    if not reason.strip():
+        raise UsageError("撤回须说明原因（--reason）")
+    withdrawn = store.withdraw(archive, case_no, item_no, reason)
+    run_outbox(archive)
+    return withdrawn

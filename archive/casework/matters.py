@@ -1,0 +1,59 @@
+"""审批事项 services: a case's checklist per approval stage, 待办 → 已受理 → 已办结 (销号管理)."""
+
+from archive.base.errors import UsageError
+from archive.base.terms import LEVELS, STAGES, MatterStatus
+from archive.catalog import matters as catalog_matters
+from archive.catalog.matters import Matter, NewMatter
+from archive.catalog.session import Archive
+
+
+def parse_stage(key: str) -> str:
+    """Accept a stage by full name, by a unique prefix (立项, 工程, 施工, 竣工) or by number 1-4."""
+    if key.isdigit() and 1 <= int(key) <= len(STAGES):
+        return STAGES[int(key) - 1]
+    found = [s for s in STAGES if s.startswith(key)]
+    if len(found) != 1:
+        raise UsageError(f"未知的审批阶段“{key}”，应为：{'、'.join(STAGES)}（或 1-4）")
+    return found[0]
+
+
+def _level(key: str) -> str:
+    level = key if key.endswith("级") else key + "级"
+    if level not in LEVELS:
+        raise UsageError(f"审批层级“{key}”无效，应为：{'、'.join(LEVELS)}")
+    return level
+
+
+def add_matter(archive: Archive, case_no: str, stage: str, name: str, level: str, dept: str,
+               liaison: str = "", time_limit: int | None = None, parallel: bool = False) -> Matter:
+    """Add a matter to a case's checklist (一张审批清单)."""
+    if time_limit is not None and time_limit <= 0:
+        raise UsageError("办理时限应为正整数（工作日）")
+    new = NewMatter(parse_stage(stage), name, _level(level), dept, liaison, time_limit, parallel)
+    return catalog_matters.insert_matter(archive, case_no, new)
+
+
+def list_matters(archive: Archive, case_no: str, stage: str | None = None) -> list[Matter]:
+    """Return a case's matters in stage order, optionally of one stage."""
+    found = catalog_matters.list_matters(archive, case_no)
+    return [m for m in found if m.stage == parse_stage(stage)] if stage else found
+
+
+def _advance(archive: Archive, case_no: str, matter_id: int, target: MatterStatus) -> Matter:
+    def allowed(current: Matter) -> None:
+        if current.status == MatterStatus.DONE:
+            raise UsageError(f"事项“{current.name}”已办结（销号），不能再变更")
+        if current.status == target:
+            raise UsageError(f"事项“{current.name}”已是“{target}”状态")
+
+    return catalog_matters.set_matter_status(archive, case_no, matter_id, target, allowed)
+
+
+def accept_matter(archive: Archive, case_no: str, matter_id: int) -> Matter:
+    """Record that the approval body accepted the matter (已受理)."""
+    return _advance(archive, case_no, matter_id, MatterStatus.ACCEPTED)
+
+
+def finish_matter(archive: Archive, case_no: str, matter_id: int) -> Matter:
+    """Record the matter as done (已办结, 销号); a 待办 matter may be 销号 directly."""
+    return _advance(archive, case_no, matter_id, MatterStatus.DONE)

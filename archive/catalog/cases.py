@@ -1,0 +1,250 @@
+"""Cases as the catalog stores them: project facts, numbering, the people on a case, status changes."""
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
+
+from archive.base.errors import NotFoundError, TransitionError, UsageError
+from archive.base.terms import CaseStatus, DocState, MatterStatus, Role
+from archive.catalog import events
+from archive.catalog.lifecycle import step_to
+from archive.catalog.schema import cases, documents, matters, people
+from archive.catalog.session import Archive
+from archive.dataroot.folders import safe_name
+
+CASE_FOLDER_CHARS = 60
+
+
+@dataclass
+class CaseFacts:
+    """The project facts the 申请表 and 委托书 need."""
+
+    project_name: str = ""
+    unit: str = ""
+    credit_code: str = ""
+    project_code: str = ""
+    project_type: str = ""
+    location: str = ""
+    scale: str = ""
+    investment: float | None = None
+    funding: str = ""
+    land: str = ""
+    contact: str = ""
+    phone: str = ""
+    manager: str = ""
+    manager_phone: str = ""
+    agents: list[str] = field(default_factory=list)
+
+
+FACT_LABELS = {
+    "project_name": "项目名称", "unit": "项目单位", "credit_code": "统一社会信用代码",
+    "project_code": "项目代码", "project_type": "项目类型", "location": "建设地点",
+    "scale": "建设规模及内容", "investment": "总投资（万元）", "funding": "资金来源",
+    "land": "用地情况", "contact": "联系人", "phone": "联系电话", "manager": "项目长",
+    "manager_phone": "项目长电话", "agents": "代办员",
+}
+REQUIRED_FACTS = ("project_name", "unit", "credit_code", "project_type", "location", "scale",
+                  "contact", "phone", "manager")
+# Facts kept as people on the case (so a change of 项目长 keeps the former one), not as case columns.
+PEOPLE_FACTS = ("contact", "phone", "manager", "manager_phone", "agents")
+
+
+@dataclass(frozen=True)
+class Case:
+    """A case as stored in the catalog."""
+
+    id: int
+    case_no: str
+    year: int
+    facts: CaseFacts
+    status: CaseStatus
+    suspend_code: int | None
+    suspend_reason: str | None
+    folder: str
+    retention: str
+    opened: str
+    updated: str
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone on a case in a role, for a period."""
+
+    role: str
+    name: str
+    phone: str
+    since: str
+    until: str | None
+
+
+@dataclass(frozen=True)
+class CaseBrief:
+    """What names a case in a document's text: its number, 项目代码, project and unit."""
+
+    case_no: str
+    project_code: str
+    project_name: str
+    unit: str
+
+
+@dataclass(frozen=True)
+class CaseState:
+    """What lifecycle rules look at: the case, the forms on file (by kind) and its unfinished matters."""
+
+    case: Case
+    forms_on_file: dict[str, set[str]]
+    open_matters: list[str]
+
+
+def case_row(conn: Connection, case_no: str):
+    """Return the catalog row of a case, or raise NotFoundError."""
+    row = conn.execute(select(cases).where(cases.c.case_no == case_no)).first()
+    if row is None:
+        raise NotFoundError(f"案件不存在：{case_no}（用 daiban case list 查看全部案件）")
+    return row
+
+
+def _people(conn: Connection, case_id: int) -> list[Person]:
+    rows = conn.execute(select(people).where(people.c.case_id == case_id).order_by(people.c.id))
+    return [Person(r.role, r.name, r.phone, r.since, r.until) for r in rows]
+
+
+def _to_case(conn: Connection, row) -> Case:
+    current = [p for p in _people(conn, row.id) if p.until is None]
+    role = {p.role: p for p in reversed(current)}
+    contact, manager = role.get(Role.CONTACT), role.get(Role.MANAGER)
+    facts = CaseFacts(
+        project_name=row.project_name, unit=row.unit, credit_code=row.credit_code,
+        project_code=row.project_code, project_type=row.project_type, location=row.location,
+        scale=row.scale, investment=row.investment, funding=row.funding, land=row.land,
+        contact=contact.name if contact else "", phone=contact.phone if contact else "",
+        manager=manager.name if manager else "", manager_phone=manager.phone if manager else "",
+        agents=[p.name for p in current if p.role == Role.AGENT],
+    )
+    return Case(row.id, row.case_no, row.year, facts, CaseStatus(row.status), row.suspend_code,
+                row.suspend_reason, row.folder, row.retention, row.opened, row.updated)
+
+
+def load_case(conn: Connection, case_no: str) -> Case:
+    """Return one case inside the caller's transaction."""
+    return _to_case(conn, case_row(conn, case_no))
+
+
+def insert_case(archive: Archive, facts: CaseFacts, today: date) -> Case:
+    """Number a new case (a sequence per year), record it with its people, create its folder."""
+    stamp = events.now()
+    with archive.write() as conn:
+        seq = (conn.execute(select(func.max(cases.c.seq)).where(cases.c.year == today.year))
+               .scalar() or 0) + 1
+        case_no = archive.settings.case_number.format(year=today.year, seq=seq)
+        folder = f"cases/{today.year}/{safe_name(case_no + ' ' + facts.project_name, CASE_FOLDER_CHARS)}"
+        values = {k: v for k, v in asdict(facts).items() if k not in PEOPLE_FACTS}
+        case_id = conn.execute(cases.insert().values(
+            case_no=case_no, year=today.year, seq=seq, status=CaseStatus.REGISTERED, folder=folder,
+            retention=archive.settings.retention, opened=stamp, updated=stamp, **values,
+        )).inserted_primary_key[0]
+        roles = [(Role.MANAGER, facts.manager, facts.manager_phone), (Role.CONTACT, facts.contact, facts.phone)]
+        roles += [(Role.AGENT, name, "") for name in facts.agents]
+        for role, name, phone in roles:
+            conn.execute(people.insert().values(case_id=case_id, role=role, name=name,
+                                                phone=phone, since=stamp))
+        events.append(conn, archive.actor, "case.opened", case_no=case_no,
+                      project=facts.project_name, unit=facts.unit, status=CaseStatus.REGISTERED)
+        created = load_case(conn, case_no)
+    (archive.root.path / folder).mkdir(parents=True, exist_ok=True)
+    return created
+
+
+def get_case(archive: Archive, case_no: str) -> Case:
+    """Return one case by number."""
+    with archive.read() as conn:
+        return load_case(conn, case_no)
+
+
+def list_cases(archive: Archive, status: str | None = None, manager: str | None = None,
+               year: int | None = None) -> list[Case]:
+    """Return cases in number order, filtered by status, 项目长 and year."""
+    query = select(cases).order_by(cases.c.year, cases.c.seq)
+    if status:
+        query = query.where(cases.c.status == status)
+    if year:
+        query = query.where(cases.c.year == year)
+    with archive.read() as conn:
+        found = [_to_case(conn, row) for row in conn.execute(query)]
+    return [c for c in found if not manager or c.facts.manager == manager]
+
+
+def case_people(archive: Archive, case_no: str) -> list[Person]:
+    """Return everyone who is or was on the case, oldest first."""
+    with archive.read() as conn:
+        return _people(conn, case_row(conn, case_no).id)
+
+
+def all_cases_brief(archive: Archive) -> list[CaseBrief]:
+    """What names each case in a text, for matching scans to cases."""
+    with archive.read() as conn:
+        rows = conn.execute(select(cases.c.case_no, cases.c.project_code, cases.c.project_name,
+                                   cases.c.unit).order_by(cases.c.id))
+        return [CaseBrief(*r) for r in rows]
+
+
+def change_manager(archive: Archive, case_no: str, name: str, phone: str = "") -> Case:
+    """Hand the case to a new 项目长; the old one stays on record with an end date."""
+    stamp = events.now()
+    with archive.write() as conn:
+        row = case_row(conn, case_no)
+        current = conn.execute(select(people).where(
+            people.c.case_id == row.id, people.c.role == Role.MANAGER, people.c.until.is_(None))).first()
+        if current is not None and current.name == name:
+            raise UsageError(f"{name} 已是案件 {case_no} 的项目长")
+        conn.execute(people.update().where(people.c.case_id == row.id, people.c.role == Role.MANAGER,
+                                           people.c.until.is_(None)).values(until=stamp))
+        conn.execute(people.insert().values(case_id=row.id, role=Role.MANAGER, name=name,
+                                            phone=phone, since=stamp))
+        conn.execute(cases.update().where(cases.c.id == row.id).values(updated=stamp))
+        events.append(conn, archive.actor, "case.manager_changed", case_no=case_no,
+                      old=current.name if current else None, new=name)
+        return load_case(conn, case_no)
+
+
+def _state(conn: Connection, case_no: str) -> CaseState:
+    case = load_case(conn, case_no)
+    rows = conn.execute(select(documents.c.form_id, documents.c.kind).where(
+        documents.c.case_id == case.id, documents.c.state == DocState.FILED,
+        documents.c.form_id.is_not(None)))
+    on_file: dict[str, set[str]] = {}
+    for form_id, kind in rows:
+        on_file.setdefault(form_id, set()).add(kind)
+    open_matters = conn.execute(select(matters.c.name).where(
+        matters.c.case_id == case.id, matters.c.status != MatterStatus.DONE).order_by(matters.c.id)).scalars().all()
+    return CaseState(case, on_file, list(open_matters))
+
+
+def case_state(archive: Archive, case_no: str) -> CaseState:
+    """Return what the lifecycle rules of a case look at."""
+    with archive.read() as conn:
+        return _state(conn, case_no)
+
+
+Guard = Callable[[CaseState], None]
+
+
+def move_case(archive: Archive, case_no: str, target: CaseStatus, action: str,
+              guard: Guard | None = None, **details) -> Case:
+    """Move a case along a step of the lifecycle table; guard may refuse, inside the same transaction."""
+    with archive.write() as conn:
+        state = _state(conn, case_no)
+        status = state.case.status
+        if step_to(target, status) is None:
+            raise TransitionError(f"案件 {case_no} 当前状态为“{status}”，不能转为“{target}”")
+        if guard is not None:
+            guard(state)
+        values = {"status": target, "updated": events.now()}
+        if status == CaseStatus.SUSPENDED:
+            values |= {"suspend_code": None, "suspend_reason": None}
+        conn.execute(cases.update().where(cases.c.id == state.case.id).values(**values))
+        events.append(conn, archive.actor, action, case_no=case_no, old=status, new=target, **details)
+        return load_case(conn, case_no)

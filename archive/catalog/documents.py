@@ -1,0 +1,177 @@
+"""Reading the documents of the case files: by id, 件号, checksum or form, and with their case for the index."""
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from archive.base.errors import NotFoundError
+from archive.base.terms import OPEN_STATUSES, DocKind, DocState
+from archive.catalog.cases import case_row
+from archive.catalog.schema import cases, documents, people
+from archive.catalog.session import Archive
+
+BATCH_SIZE = 500
+
+
+@dataclass(frozen=True)
+class FiledDocument:
+    """A document in the case file."""
+
+    id: int
+    case_no: str
+    item_no: int
+    category: str
+    title: str
+    form_id: str | None
+    version: int
+    kind: DocKind
+    doc_no: str
+    author: str
+    doc_date: str | None
+    pages: int | None
+    sha256: str
+    size: int
+    path: str
+    state: DocState
+    parent_id: int | None = None
+    stage: str = ""
+    filed: str = ""
+
+
+@dataclass(frozen=True)
+class IndexSource:
+    """A current document with its text and the case facts the search index shows beside it."""
+
+    doc: FiledDocument
+    project_name: str
+    unit: str
+    people: list[str]
+    text: str
+
+
+def to_document(row, case_no: str) -> FiledDocument:
+    """Turn a documents row into a FiledDocument."""
+    return FiledDocument(row.id, case_no, row.item_no, row.category, row.title, row.form_id,
+                         row.version, DocKind(row.kind), row.doc_no, row.author, row.doc_date, row.pages,
+                         row.sha256, row.size, row.path, DocState(row.state), row.parent_id,
+                         row.stage, row.filed)
+
+
+def get_document(archive: Archive, doc_id: int) -> FiledDocument:
+    """Return one document by id."""
+    with archive.read() as conn:
+        row = conn.execute(select(documents, cases.c.case_no).join(cases).where(
+            documents.c.id == doc_id)).first()
+    if row is None:
+        raise NotFoundError(f"文件不存在：#{doc_id}")
+    return to_document(row, row.case_no)
+
+
+def find_document(archive: Archive, case_no: str, item_no: int) -> FiledDocument:
+    """Return a case's document by 件号 (filed or withdrawn), or raise NotFoundError."""
+    with archive.read() as conn:
+        case_id = case_row(conn, case_no).id
+        row = conn.execute(select(documents).where(
+            documents.c.case_id == case_id, documents.c.item_no == item_no,
+            documents.c.state != DocState.PENDING)).first()
+    if row is None:
+        raise NotFoundError(f"案件 {case_no} 中没有件号 {item_no:04d}")
+    return to_document(row, case_no)
+
+
+def locate(archive: Archive, sha256: str, case_no: str | None = None) -> FiledDocument | None:
+    """Return a current document holding these bytes (in one case, or anywhere), if any."""
+    query = select(documents, cases.c.case_no).join(cases).where(
+        documents.c.sha256 == sha256, documents.c.state == DocState.FILED)
+    if case_no:
+        query = query.where(cases.c.case_no == case_no)
+    with archive.read() as conn:
+        row = conn.execute(query.order_by(documents.c.id).limit(1)).first()
+    return to_document(row, row.case_no) if row else None
+
+
+def case_documents(archive: Archive, case_no: str, include_withdrawn: bool = True) -> list[FiledDocument]:
+    """Return a case's filed documents in 件号 order."""
+    with archive.read() as conn:
+        case_id = case_row(conn, case_no).id
+        query = select(documents).where(documents.c.case_id == case_id,
+                                        documents.c.state != DocState.PENDING)
+        if not include_withdrawn:
+            query = query.where(documents.c.state == DocState.FILED)
+        rows = conn.execute(query.order_by(documents.c.item_no)).all()
+    return [to_document(r, case_no) for r in rows]
+
+
+def next_form_version(archive: Archive, case_no: str, form_id: str, kind: DocKind = DocKind.GENERATED) -> int:
+    """Return the version number the next copy of this form gets (withdrawn ones count: QR codes never repeat)."""
+    with archive.read() as conn:
+        case_id = case_row(conn, case_no).id
+        current = conn.execute(select(func.max(documents.c.version)).where(
+            documents.c.case_id == case_id, documents.c.form_id == form_id,
+            documents.c.kind == kind)).scalar()
+    return (current or 0) + 1
+
+
+def form_doc_no(archive: Archive, case_no: str, form_id: str) -> str | None:
+    """The 文号 an earlier generated version of this form of the case carries, if any."""
+    with archive.read() as conn:
+        case_id = case_row(conn, case_no).id
+        return conn.execute(select(documents.c.doc_no).where(
+            documents.c.case_id == case_id, documents.c.form_id == form_id,
+            documents.c.kind == DocKind.GENERATED, documents.c.doc_no != "").limit(1)).scalar()
+
+
+def cases_with_form(archive: Archive, form_id: str, year: int) -> int:
+    """How many cases of a year have a generated copy of this form (the last 文号 sequence used)."""
+    with archive.read() as conn:
+        return conn.execute(select(func.count(func.distinct(documents.c.case_id))).join(cases).where(
+            documents.c.form_id == form_id, documents.c.kind == DocKind.GENERATED,
+            cases.c.year == year)).scalar()
+
+
+def generated_pdf_id(archive: Archive, case_no: str, form_id: str, version: int) -> int | None:
+    """The id of the generated PDF of one version of a form, if it is in the catalog."""
+    with archive.read() as conn:
+        return conn.execute(select(documents.c.id).join(cases).where(
+            cases.c.case_no == case_no, documents.c.form_id == form_id,
+            documents.c.kind == DocKind.GENERATED, documents.c.version == version,
+            documents.c.path.like("%.pdf"))).scalar()
+
+
+def open_case_texts(archive: Archive) -> dict[str, list[str]]:
+    """The texts of the current generated forms of every open case, by case number."""
+    with archive.read() as conn:
+        rows = conn.execute(select(cases.c.case_no, documents.c.text).join(documents).where(
+            cases.c.status.in_(OPEN_STATUSES), documents.c.kind == DocKind.GENERATED,
+            documents.c.state == DocState.FILED))
+        texts: dict[str, list[str]] = {}
+        for case_no, text in rows:
+            texts.setdefault(case_no, []).append(text)
+    return texts
+
+
+def _people_names(conn, case_ids: set[int]) -> dict[int, list[str]]:
+    names: dict[int, list[str]] = {}
+    rows = conn.execute(select(people.c.case_id, people.c.name).where(people.c.case_id.in_(case_ids))
+                        .order_by(people.c.id))
+    for case_id, name in rows:
+        if name not in names.setdefault(case_id, []):
+            names[case_id].append(name)
+    return names
+
+
+def index_sources(archive: Archive, doc_ids: Sequence[int] | None = None) -> Iterator[IndexSource]:
+    """Stream the current documents (all, or these ids) with their case facts, a batch at a time."""
+    query = (select(documents, cases.c.case_no, cases.c.project_name, cases.c.unit)
+             .join(cases).where(documents.c.state == DocState.FILED).order_by(documents.c.id))
+    ids = list(doc_ids) if doc_ids is not None else None
+    chunks = [ids[i:i + BATCH_SIZE] for i in range(0, len(ids), BATCH_SIZE)] if ids is not None else [None]
+    with archive.read() as conn:
+        for chunk in chunks:
+            batch_query = query if chunk is None else query.where(documents.c.id.in_(chunk))
+            result = conn.execution_options(yield_per=BATCH_SIZE).execute(batch_query)
+            for rows in result.partitions():
+                names = _people_names(conn, {r.case_id for r in rows})
+                yield from (IndexSource(to_document(r, r.case_no), r.project_name, r.unit,
+                                        names.get(r.case_id, []), r.text) for r in rows)

@@ -1,0 +1,158 @@
+"""The event log (全程留痕): append-only, each event carrying the hash of the one before."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from archive.catalog.schema import events, meta
+
+if TYPE_CHECKING:  # the session appends the first event, so it imports this module
+    from archive.catalog.session import Archive
+
+GENESIS = "0" * 64
+ACTION_LABELS = {
+    "archive.initialised": "初始化档案库", "case.opened": "立案", "case.status": "状态变更",
+    "case.manager_changed": "变更项目长", "case.resumed": "恢复办理", "case.archived": "归档",
+    "matter.added": "添加审批事项", "matter.status": "事项状态变更", "document.filed": "归档文件",
+    "document.withdrawn": "撤回文件", "document.opened": "调阅文件", "store.recovered": "回滚中断的归档",
+    "review.added": "转入待审核", "review.filed": "待审核件归档", "review.rejected": "退回待审核件",
+    "search": "检索", "index.rebuilt": "重建索引",
+}
+
+
+DETAIL_LABELS = {
+    "title": "题名", "category": "类别", "form": "表单", "kind": "性质", "source": "来源文件",
+    "old": "原", "new": "新", "proof": "依据", "reason_code": "中止情形", "reason": "原因",
+    "name": "名称", "stage": "阶段", "level": "层级", "dept": "部门", "matter": "事项",
+    "project": "项目", "unit": "单位", "status": "状态", "note": "说明", "query": "检索词",
+    "hits": "命中", "review_id": "待审核号", "backend": "索引后端", "documents": "件数",
+}
+
+
+def action_label(action: str) -> str:
+    """Chinese name of an event action for people to read."""
+    return ACTION_LABELS.get(action, action)
+
+
+def describe(details: dict) -> str:
+    """An event's details in one line for people (checksums shortened, empty values left out)."""
+    parts = []
+    for key, value in details.items():
+        if value in (None, "", [], {}):
+            continue
+        if key == "sha256":
+            value = str(value)[:12] + "…"
+        parts.append(f"{DETAIL_LABELS.get(key, key)}：{value}")
+    return "；".join(parts)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One recorded step: who did what, when, to which case or document."""
+
+    seq: int
+    ts: str
+    actor: str
+    action: str
+    case_no: str | None
+    doc_id: int | None
+    details: dict
+    prev_hash: str
+    hash: str
+
+    @property
+    def label(self) -> str:
+        """The action's Chinese name."""
+        return action_label(self.action)
+
+    @property
+    def summary(self) -> str:
+        """The details in one line for people."""
+        return describe(self.details)
+
+
+def now() -> str:
+    """Current local time as ISO 8601 with seconds and offset."""
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def event_hash(seq: int, ts: str, actor: str, action: str, case_no: str | None,
+               doc_id: int | None, details: dict, prev_hash: str) -> str:
+    """Hash an event's content together with its predecessor's hash."""
+    body = json.dumps(
+        [seq, ts, actor, action, case_no, doc_id, details, prev_hash],
+        ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+    )
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def append(conn: Connection, actor: str, action: str, *, case_no: str | None = None,
+           doc_id: int | None = None, **details) -> Event:
+    """Append one event inside the caller's transaction."""
+    last = conn.execute(
+        select(events.c.seq, events.c.hash).order_by(events.c.seq.desc()).limit(1)
+    ).first()
+    seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
+    ts = now()
+    digest = event_hash(seq, ts, actor, action, case_no, doc_id, details, prev)
+    conn.execute(events.insert().values(
+        seq=seq, ts=ts, actor=actor, action=action, case_no=case_no, doc_id=doc_id,
+        details=json.dumps(details, ensure_ascii=False, sort_keys=True),
+        prev_hash=prev, hash=digest,
+    ))
+    # The head is kept apart from the chain so that cutting events off its end shows too.
+    conn.execute(meta.delete().where(meta.c.key == "event_head"))
+    conn.execute(meta.insert().values(key="event_head", value=f"{seq}:{digest}"))
+    return Event(seq, ts, actor, action, case_no, doc_id, details, prev, digest)
+
+
+def _row_to_event(row) -> Event:
+    return Event(row.seq, row.ts, row.actor, row.action, row.case_no, row.doc_id,
+                 json.loads(row.details), row.prev_hash, row.hash)
+
+
+def read_log(archive: Archive, case_no: str | None = None, limit: int | None = None) -> list[Event]:
+    """Return events in order, optionally one case's, optionally only the latest `limit`."""
+    query = select(events)
+    if case_no is not None:
+        query = query.where(events.c.case_no == case_no)
+    with archive.read() as conn:
+        if limit is not None:
+            rows = conn.execute(query.order_by(events.c.seq.desc()).limit(limit)).all()
+            return [_row_to_event(r) for r in reversed(rows)]
+        return [_row_to_event(r) for r in conn.execute(query.order_by(events.c.seq))]
+
+
+def record(archive: Archive, action: str, *, case_no: str | None = None, doc_id: int | None = None,
+           **details) -> Event:
+    """Append one event in a transaction of its own (searches and openings: who saw what)."""
+    with archive.write() as conn:
+        return append(conn, archive.actor, action, case_no=case_no, doc_id=doc_id, **details)
+
+
+def chain_problems(conn: Connection) -> list[str]:
+    """Check the whole chain: sequence, links and hashes; return what is broken."""
+    problems = []
+    prev, expected_seq = GENESIS, 1
+    for row in conn.execute(select(events).order_by(events.c.seq)):
+        if row.seq != expected_seq:
+            problems.append(f"事件 #{expected_seq} 缺失（下一条为 #{row.seq}）：事件日志被删改")
+        if row.prev_hash != prev:
+            problems.append(f"事件 #{row.seq} 的前序哈希与事件 #{row.seq - 1} 不符：链条断裂")
+        details = json.loads(row.details)
+        digest = event_hash(row.seq, row.ts, row.actor, row.action, row.case_no,
+                            row.doc_id, details, row.prev_hash)
+        if digest != row.hash:
+            problems.append(f"事件 #{row.seq}（{row.action}）内容与其哈希不符：事件被修改")
+        prev, expected_seq = row.hash, row.seq + 1
+    head = conn.execute(select(meta.c.value).where(meta.c.key == "event_head")).scalar()
+    if head and head != f"{expected_seq - 1}:{prev}":
+        problems.append(f"事件日志末尾与记录的链头（#{head.split(':')[0]}）不符：末尾事件被删除或改动")
+    return problems

@@ -1,0 +1,155 @@
+"""The catalog's tables (目录库), as SQLAlchemy Core: plain enough for SQLite now and PostgreSQL later."""
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+SCHEMA_VERSION = 3
+
+metadata = MetaData()
+
+meta = Table(
+    "meta", metadata,
+    Column("key", String, primary_key=True),
+    Column("value", String, nullable=False),
+)
+
+cases = Table(
+    "cases", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_no", String, nullable=False, unique=True),
+    Column("year", Integer, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("project_name", String, nullable=False),
+    Column("unit", String, nullable=False),
+    Column("credit_code", String, nullable=False),
+    Column("project_code", String, nullable=False, default=""),
+    Column("project_type", String, nullable=False),
+    Column("location", String, nullable=False),
+    Column("scale", Text, nullable=False),
+    Column("investment", Float),
+    Column("funding", String, nullable=False, default=""),
+    Column("land", String, nullable=False, default=""),
+    Column("status", String, nullable=False),
+    Column("suspend_code", Integer),
+    Column("suspend_reason", String),
+    Column("folder", String, nullable=False),
+    Column("retention", String, nullable=False),
+    Column("opened", String, nullable=False),
+    Column("updated", String, nullable=False),
+    UniqueConstraint("year", "seq"),
+)
+
+people = Table(
+    "people", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False, index=True),
+    Column("role", String, nullable=False),
+    Column("name", String, nullable=False),
+    Column("phone", String, nullable=False, default=""),
+    Column("since", String, nullable=False),
+    Column("until", String),
+)
+
+matters = Table(
+    "matters", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False, index=True),
+    Column("stage", String, nullable=False),
+    Column("name", String, nullable=False),
+    Column("level", String, nullable=False),
+    Column("dept", String, nullable=False),
+    Column("liaison", String, nullable=False, default=""),
+    Column("time_limit", Integer),
+    Column("parallel", Boolean, nullable=False, default=False),
+    Column("status", String, nullable=False),
+    Column("created", String, nullable=False),
+    Column("accepted", String),
+    Column("done", String),
+)
+
+documents = Table(
+    "documents", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False, index=True),
+    Column("item_no", Integer, nullable=False),
+    Column("category", String, nullable=False),
+    Column("title", String, nullable=False),
+    Column("form_id", String),
+    Column("version", Integer, nullable=False),
+    Column("kind", String, nullable=False),
+    Column("doc_no", String, nullable=False, default=""),
+    Column("author", String, nullable=False, default=""),
+    Column("doc_date", String),
+    Column("pages", Integer),
+    Column("sha256", String, nullable=False, index=True),
+    Column("size", Integer, nullable=False),
+    Column("path", String, nullable=False, unique=True),
+    Column("source_name", String, nullable=False),
+    Column("text", Text, nullable=False, default=""),
+    Column("stage", String, nullable=False, default=""),
+    Column("state", String, nullable=False),
+    Column("parent_id", Integer, ForeignKey("documents.id")),
+    Column("withdrawn_reason", String),
+    Column("filed", String, nullable=False),
+    Column("actor", String, nullable=False),
+    UniqueConstraint("case_id", "item_no"),
+)
+
+events = Table(
+    "events", metadata,
+    Column("seq", Integer, primary_key=True),
+    Column("ts", String, nullable=False),
+    Column("actor", String, nullable=False),
+    Column("action", String, nullable=False),
+    Column("case_no", String),
+    Column("doc_id", Integer),
+    Column("details", Text, nullable=False),
+    Column("prev_hash", String, nullable=False),
+    Column("hash", String, nullable=False),
+)
+
+review = Table(
+    "review", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source_name", String, nullable=False),
+    Column("original", String, nullable=False),
+    Column("pdf", String),
+    Column("sha256", String, nullable=False, index=True),
+    Column("size", Integer, nullable=False),
+    Column("pages", Integer),
+    Column("text", Text, nullable=False, default=""),
+    Column("guesses", Text, nullable=False, default="[]"),
+    Column("state", String, nullable=False),
+    Column("reason", String),
+    Column("created", String, nullable=False),
+    Column("resolved", String),
+    Column("doc_id", Integer),
+)
+
+outbox = Table(
+    "outbox", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("doc_id", Integer, nullable=False, index=True),
+    Column("created", String, nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("error", String),
+)
+
+# The event log is append-only: the database itself refuses edits, so that only
+# deliberate tampering (dropping these triggers) can change history — and verify sees it.
+APPEND_ONLY_TRIGGERS = {
+    "events_no_update": "CREATE TRIGGER events_no_update BEFORE UPDATE ON events "
+                        "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END",
+    "events_no_delete": "CREATE TRIGGER events_no_delete BEFORE DELETE ON events "
+                        "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END",
+}

@@ -1,0 +1,220 @@
+"""The store (一事一档): filing documents into a case folder, atomically, with versions.
+
+A filing is three steps: (1) catalog rows are committed as *pending*, (2) each
+file is copied to .staging, fsync'd and renamed into the case folder, (3) the
+rows become *filed* together with their events, the lifecycle step they prove
+and their index work (an outbox row), in one transaction. A crash leaves
+pending rows that explain every file on disk; the next filing rolls them back
+(the sources were only copied). The store never calls the search index: the
+outbox is carried out after the commit (archive.indexing.outbox).
+"""
+
+import os
+import shutil
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
+
+from archive.base.atomicio import fsync_dir
+from archive.base.errors import DuplicateError, InputFileError, NotFoundError, TransitionError, UsageError
+from archive.base.faults import crash_point
+from archive.base.locks import exclusive
+from archive.base.terms import SUSPEND_REASONS, CaseStatus, Category, DocKind, DocState
+from archive.catalog import events, outbox
+from archive.catalog.cases import case_row
+from archive.catalog.documents import FiledDocument, get_document, to_document
+from archive.catalog.lifecycle import proved_by, refusal
+from archive.catalog.schema import cases, documents
+from archive.catalog.session import Archive
+from archive.dataroot.folders import safe_name
+
+EXTENSIONS = {"pdf": ".pdf", "jpeg": ".jpg", "png": ".png", "tiff": ".tif", "docx": ".docx"}
+TITLE_CHARS = 80
+
+
+@dataclass(frozen=True)
+class Filing:
+    """One checked file to file and everything the catalog records about it."""
+
+    source: Path
+    file_type: str
+    sha256: str
+    size: int
+    pages: int | None
+    category: Category
+    title: str
+    kind: DocKind
+    text: str
+    form_id: str | None = None
+    version: int | None = None
+    doc_no: str = ""
+    author: str = ""
+    doc_date: date | None = None
+    parent_id: int | None = None
+
+
+def _check_duplicates(conn: Connection, case_id: int, filings: list[Filing]) -> None:
+    seen: dict[str, Path] = {}
+    problems = []
+    for f in filings:
+        if f.sha256 in seen:
+            problems.append(f"{f.source}：与同批的 {seen[f.sha256]} 内容完全相同")
+            continue
+        seen[f.sha256] = f.source
+        existing = conn.execute(select(documents.c.item_no, documents.c.path).where(
+            documents.c.case_id == case_id, documents.c.sha256 == f.sha256,
+            documents.c.state != DocState.WITHDRAWN)).first()
+        if existing:
+            problems.append(f"{f.source}：重复文件，本案已存有相同内容（件号 {existing.item_no:04d}：{existing.path}）")
+    if problems:
+        raise DuplicateError("未归档，发现重复：\n  " + "\n  ".join(problems))
+
+
+def _next_version(conn: Connection, case_id: int, form_id: str, kind: str, ext: str) -> int:
+    current = conn.execute(select(func.max(documents.c.version)).where(
+        documents.c.case_id == case_id, documents.c.form_id == form_id, documents.c.kind == kind,
+        documents.c.path.like(f"%{ext}"), documents.c.state != DocState.WITHDRAWN)).scalar()
+    return (current or 0) + 1
+
+
+def _insert_pending(archive: Archive, conn: Connection, row, filings: list[Filing]) -> list[tuple[int, str]]:
+    """Insert pending rows; return each one's id and path relative to the root."""
+    item = conn.execute(select(func.max(documents.c.item_no)).where(
+        documents.c.case_id == row.id)).scalar() or 0
+    placed = []
+    for f in filings:
+        item += 1
+        ext = EXTENSIONS.get(f.file_type, f.source.suffix.lower())
+        version = f.version or (_next_version(conn, row.id, f.form_id, f.kind, ext) if f.form_id else 1)
+        suffix = (f" v{version}" if f.form_id else "") + (" 签署件" if f.kind == DocKind.SIGNED else "")
+        rel = f"{row.folder}/{f.category.folder}/{item:04d} {safe_name(f.title, TITLE_CHARS)}{suffix}{ext}"
+        doc_id = conn.execute(documents.insert().values(
+            case_id=row.id, item_no=item, category=f.category.name, title=f.title,
+            form_id=f.form_id, version=version, kind=f.kind, doc_no=f.doc_no,
+            author=f.author, doc_date=f.doc_date.isoformat() if f.doc_date else None,
+            pages=f.pages, sha256=f.sha256, size=f.size, path=rel,
+            source_name=f.source.name, text=f.text, stage=row.status, state=DocState.PENDING,
+            parent_id=f.parent_id, filed=events.now(), actor=archive.actor,
+        )).inserted_primary_key[0]
+        placed.append((doc_id, rel))
+    return placed
+
+
+def _place(archive: Archive, doc_id: int, source: Path, rel: str) -> None:
+    staged = archive.root.work_dir() / f"{doc_id}.part"
+    with source.open("rb") as src, staged.open("wb") as dst:
+        shutil.copyfileobj(src, dst, 1 << 20)
+        dst.flush()
+        os.fsync(dst.fileno())
+    crash_point("store.staged")
+    final = archive.root.path / rel
+    final.parent.mkdir(parents=True, exist_ok=True)
+    if final.exists():
+        raise InputFileError(f"目标文件已存在，拒绝覆盖：{final}")
+    os.rename(staged, final)
+    fsync_dir(final.parent)
+
+
+def _transition(archive: Archive, conn: Connection, row, form_id: str, signed: bool,
+                reason_code: int | None, doc_id: int) -> CaseStatus | None:
+    step = proved_by(form_id, signed, row.status)
+    if step is None:
+        return None
+    values = {"status": step.target, "updated": events.now()}
+    if step.target == CaseStatus.SUSPENDED:
+        values |= {"suspend_code": reason_code, "suspend_reason": SUSPEND_REASONS[reason_code]}
+    conn.execute(cases.update().where(cases.c.id == row.id).values(**values))
+    events.append(conn, archive.actor, "case.status", case_no=row.case_no, doc_id=doc_id,
+                  old=row.status, new=step.target, proof=form_id, reason_code=reason_code)
+    return step.target
+
+
+def _check_transition(archive: Archive, row, form_id: str | None, signed: bool,
+                      reason_code: int | None) -> None:
+    if not form_id:
+        return
+    spec = archive.forms.get(form_id)
+    if signed and (why := refusal(form_id, signed, row.status, spec.title)):
+        raise TransitionError(f"案件 {row.case_no}：{why}。未归档任何文件。")
+    step = proved_by(form_id, signed, row.status)
+    if step and step.target == CaseStatus.SUSPENDED and reason_code not in SUSPEND_REASONS:
+        reasons = "\n  ".join(f"{k}. {v}" for k, v in SUSPEND_REASONS.items())
+        raise UsageError(f"中止须注明中止情形（--reason 1-7）：\n  {reasons}")
+
+
+def file_documents(archive: Archive, case_no: str, filings: list[Filing],
+                   signed: bool = False, reason_code: int | None = None) -> list[FiledDocument]:
+    """File checked files into a case, all or nothing; fires the lifecycle step a signed form proves."""
+    with exclusive(archive.root.store_lock):
+        _roll_back_interrupted(archive)
+        ids = _file_locked(archive, case_no, filings, signed, reason_code)
+    return [get_document(archive, i) for i in ids]
+
+
+def _file_locked(archive: Archive, case_no: str, filings: list[Filing], signed: bool,
+                 reason_code: int | None) -> list[int]:
+    with archive.write() as conn:
+        row = case_row(conn, case_no)
+        _check_duplicates(conn, row.id, filings)
+        for form_id in {f.form_id for f in filings}:
+            _check_transition(archive, row, form_id, signed, reason_code)
+        placed = _insert_pending(archive, conn, row, filings)
+    ids = [doc_id for doc_id, _ in placed]
+    crash_point("store.pending")
+    try:
+        for (doc_id, rel), f in zip(placed, filings, strict=True):
+            _place(archive, doc_id, f.source, rel)
+            crash_point("store.placed")
+    except BaseException:
+        _roll_back_interrupted(archive)
+        raise
+    with archive.write() as conn:
+        row = case_row(conn, case_no)
+        for doc_id, f in zip(ids, filings, strict=True):
+            conn.execute(documents.update().where(documents.c.id == doc_id).values(state=DocState.FILED))
+            events.append(conn, archive.actor, "document.filed", case_no=case_no, doc_id=doc_id,
+                          title=f.title, category=f.category.name, form=f.form_id,
+                          kind=f.kind, sha256=f.sha256, source=f.source.name)
+        outbox.enqueue(conn, ids)
+        forms_filed = {f.form_id: doc_id for doc_id, f in zip(ids, filings, strict=True) if f.form_id}
+        for form_id, doc_id in forms_filed.items():
+            if _transition(archive, conn, row, form_id, signed, reason_code, doc_id):
+                row = case_row(conn, case_no)
+    crash_point("store.committed")
+    return ids
+
+
+def _roll_back_interrupted(archive: Archive) -> None:
+    """Undo filings a crash interrupted (caller holds the store lock): remove their copies and rows."""
+    undone = []
+    with archive.write() as conn:
+        pending = conn.execute(select(documents.c.id, documents.c.path)
+                               .where(documents.c.state == DocState.PENDING)).all()
+        for doc_id, rel in pending:
+            for leftover in (archive.root.staging_dir / f"{doc_id}.part", archive.root.path / rel):
+                leftover.unlink(missing_ok=True)
+            conn.execute(documents.delete().where(documents.c.id == doc_id))
+            undone.append(rel)
+        if undone:
+            events.append(conn, archive.actor, "store.recovered", rolled_back=undone)
+
+
+def withdraw(archive: Archive, case_no: str, item_no: int, reason: str) -> FiledDocument:
+    """Mark a document withdrawn (撤回): kept on disk and in the catalog, logged, no longer current."""
+    with archive.write() as conn:
+        row = case_row(conn, case_no)
+        doc = conn.execute(select(documents).where(
+            documents.c.case_id == row.id, documents.c.item_no == item_no)).first()
+        if doc is None or doc.state == DocState.PENDING:
+            raise NotFoundError(f"案件 {case_no} 中没有件号 {item_no:04d}")
+        if doc.state == DocState.WITHDRAWN:
+            raise UsageError(f"件号 {item_no:04d} 已撤回")
+        conn.execute(documents.update().where(documents.c.id == doc.id)
+                     .values(state=DocState.WITHDRAWN, withdrawn_reason=reason))
+        events.append(conn, archive.actor, "document.withdrawn", case_no=case_no, doc_id=doc.id,
+                      reason=reason)
+        outbox.enqueue(conn, [doc.id])
+    return replace(to_document(doc, case_no), state=DocState.WITHDRAWN)

@@ -1,0 +1,1 @@
+"""The data root: its folders and its settings file daiban.toml."""

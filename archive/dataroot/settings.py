@@ -1,0 +1,126 @@
+"""The settings of a data root (daiban.toml): agency, numbering, retention, OCR, index backend."""
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+
+from archive.base.atomicio import atomic_output
+from archive.dataroot.folders import DataRoot
+
+DEFAULT_SETTINGS = """\
+# daiban 数据根目录设置
+[daiban]
+format = 1
+
+[agency]
+name = "{agency}"          # 代办机构名称
+short = "{short}"          # 机构简称（用于文号）
+city = "{city}"            # 所在市
+phone = "0356-0000000"     # 代办服务电话
+address = ""               # 地址
+fonds = "{fonds}"          # 全宗号
+
+[numbering]
+case = "DB-{{year}}-{{seq:04d}}"   # 案件编号格式，年度顺序号
+
+[archive]
+retention = "永久"          # 默认保管期限：永久 / 定期30年 / 定期10年
+
+[ocr]
+languages = "chi_sim"      # Tesseract 语言
+engine = "rapidocr"        # rapidocr（默认：字符错误率 2.4%）或 tesseract（8.4%），见 bench/RESULTS.md
+deskew = false
+timeout = 600              # 每个文件 OCR 超时（秒）
+
+[index]
+backend = "whoosh"         # whoosh（默认）或 tantivy（大型档案库）
+"""
+
+
+def _default_jobs() -> int:
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+@dataclass(frozen=True)
+class OcrSettings:
+    """How OCR runs; the defaults are the measured ones (MEASUREMENTS.md, bench/RESULTS.md)."""
+
+    # RapidOCR: error rate 2.4% against Tesseract's 8.4% on the simulated scans, at
+    # 1.2–1.45× Tesseract's time in alternating runs, within the rule's 1.5× (bench/RESULTS.md).
+    engine: str = "rapidocr"
+    languages: tuple[str, ...] = ("chi_sim",)
+    deskew: bool = False
+    rotate_pages: bool = True
+    # Tesseract's OSD got every simulated 90/180/270° scan right, but with confidence
+    # 11.6–19.4: ocrmypdf's default threshold of 14 left 5 of 18 turned pages unturned.
+    rotate_threshold: float = 8.0
+    jobs: int = field(default_factory=_default_jobs)
+    # Tesseract only: a page that exceeds it is left without text (a soft failure).
+    page_timeout_s: float = 180.0
+
+
+@dataclass(frozen=True)
+class Agency:
+    """The service centre that runs the cases."""
+
+    name: str
+    short: str
+    city: str
+    phone: str
+    address: str
+    fonds: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything daiban.toml says."""
+
+    agency: Agency
+    case_number: str
+    retention: str
+    ocr: OcrSettings = field(default_factory=OcrSettings)
+    ocr_timeout: float = 600.0
+    index_backend: str = "whoosh"
+
+
+def load_settings(root: DataRoot) -> Settings:
+    """Read daiban.toml into typed settings."""
+    raw = tomllib.loads(root.settings_file.read_text(encoding="utf-8"))
+    agency = raw.get("agency", {})
+    ocr = raw.get("ocr", {})
+    return Settings(
+        agency=Agency(
+            name=agency.get("name", ""),
+            short=agency.get("short", ""),
+            city=agency.get("city", ""),
+            phone=agency.get("phone", ""),
+            address=agency.get("address", ""),
+            fonds=agency.get("fonds", ""),
+        ),
+        case_number=raw.get("numbering", {}).get("case", "DB-{year}-{seq:04d}"),
+        retention=raw.get("archive", {}).get("retention", "永久"),
+        ocr=OcrSettings(
+            languages=tuple(ocr.get("languages", "chi_sim").split("+")),
+            engine=ocr.get("engine", "rapidocr"),
+            deskew=bool(ocr.get("deskew", False)),
+        ),
+        ocr_timeout=float(ocr.get("timeout", 600)),
+        index_backend=raw.get("index", {}).get("backend", "whoosh"),
+    )
+
+
+def write_settings(root: DataRoot, agency: str, short: str, city: str, fonds: str) -> None:
+    """Write the daiban.toml of a new data root."""
+    text = DEFAULT_SETTINGS.format(agency=agency, short=short, city=city, fonds=fonds)
+    with atomic_output(root.settings_file) as handle:
+        handle.write(text.encode("utf-8"))
+
+
+def set_index_backend(root: DataRoot, backend: str) -> None:
+    """Record the index backend in daiban.toml, keeping the rest of the file as the agency wrote it."""
+    text = root.settings_file.read_text(encoding="utf-8")
+    updated, count = re.subn(r'(?m)^(backend\s*=\s*)"[^"]*"', f'\\1"{backend}"', text)
+    if count:
+        with atomic_output(root.settings_file) as handle:
+            handle.write(updated.encode("utf-8"))

@@ -1,0 +1,295 @@
+"""Ingest (扫描件入库): OCR a scan, read its forms' QR codes, split a stack, and file each part.
+
+Like paperless-ngx's consumer: check the input, OCR it into a PDF/A, identify
+it, then file it as the signed copy of the right form — or queue it for a
+person with the best guesses, or refuse it with the reason. The original is
+kept beside the PDF/A, never modified.
+"""
+
+import re
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+import pikepdf
+
+from archive.base.errors import DaibanError, DuplicateError, ExitCode, NotFoundError, TransitionError, UsageError
+from archive.base.terms import DocKind
+from archive.casework.filing import FilingRequest, file_documents
+from archive.catalog import review as queue
+from archive.catalog.cases import get_case
+from archive.catalog.documents import generated_pdf_id, locate
+from archive.catalog.session import Archive
+from archive.content.fileinfo import sha256_of
+from archive.intake.ocr import OcrResult, ocr_to_pdfa
+from archive.intake.qrscan import find_identities
+from archive.intake.review import fail_input, send_to_review
+from archive.intake.scaninput import Reason, ScanInputError
+from archive.intake.stacksplit import Segment, split_pages
+from docgen.identity import DocIdentity, parse_identity
+
+SCAN_SUFFIXES = {".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff"}
+QR_DPI = 150
+
+
+class IngestStatus(StrEnum):
+    """What became of a scan or of one form of a stack."""
+
+    FILED = "filed"
+    REVIEW = "review"
+    DUPLICATE = "duplicate"
+    FAILED = "failed"
+
+    @property
+    def label(self) -> str:
+        """The Chinese name users read."""
+        return {"filed": "已归档", "review": "待审核", "duplicate": "重复", "failed": "失败"}[self.value]
+
+
+@dataclass
+class Outcome:
+    """What became of one scan, or of one form of a scanned stack."""
+
+    source: str
+    status: IngestStatus
+    message: str
+    pages: list[int] = field(default_factory=list)
+    case_no: str | None = None
+    form_id: str | None = None
+    identity: str | None = None
+    doc_ids: list[int] = field(default_factory=list)
+    review_id: int | None = None
+    reason: str | None = None
+    exit_code: ExitCode = ExitCode.OK
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """The outcomes of a batch; its exit code is the first failure's (OK when nothing failed)."""
+
+    outcomes: list[Outcome]
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """The exit code of the first failed file, else OK."""
+        return next((o.exit_code for o in self.outcomes if o.status == IngestStatus.FAILED), ExitCode.OK)
+
+    def summary(self) -> str:
+        """One line counting outcomes by status, in Chinese."""
+        return "，".join(f"{s.label} {sum(o.status == s for o in self.outcomes)}" for s in IngestStatus)
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where the user said the scan belongs (--case, --form, --category)."""
+
+    case_no: str | None = None
+    form_id: str | None = None
+    category: str | None = None
+
+
+def _ignore(*_args) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class IngestProgress:
+    """What a caller is told during long work: file n of total starts, an OCR step advances, a file is done."""
+
+    file_started: Callable[[Path, int, int], None] = _ignore
+    step: Callable[[str, float, float | None], None] = _ignore
+    file_done: Callable[[Path, list[Outcome]], None] = _ignore
+
+
+def expand(paths: list[Path]) -> list[Path]:
+    """Files to ingest: the given files, and the scans inside given folders, in name order."""
+    found = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*") if p.is_file() and is_scan(p))
+        else:
+            found.append(path)
+    return found
+
+
+def _where(archive: Archive, sha256: str) -> str | None:
+    """Describe where these bytes already are: a case's document or a review item."""
+    doc = locate(archive, sha256)
+    if doc:
+        return f"案件 {doc.case_no} 件号 {doc.item_no:04d}（{doc.path}）"
+    waiting = queue.find_by_sha256(archive, sha256)
+    return f"待审核队列 #{waiting.id}" if waiting else None
+
+
+def _identity(archive: Archive, text: str) -> DocIdentity | None:
+    try:
+        identity = parse_identity(text)
+        if archive.forms.get(identity.form_id) is None:
+            return None
+        get_case(archive, identity.case_no)
+    except DaibanError:
+        return None
+    return identity
+
+
+def _page_codes(archive: Archive, pdf: Path) -> list[list[str]]:
+    codes = []
+    for page in find_identities(pdf, QR_DPI):
+        codes.append([str(i) for t in page.texts if (i := _identity(archive, t)) is not None])
+    return codes
+
+
+def _extract(pdf: Path, pages: list[int], out: Path) -> Path:
+    """Write the given 0-based pages of pdf to out, keeping the text layer and PDF/A metadata."""
+    with pikepdf.open(pdf) as source:
+        if pages == list(range(len(source.pages))):
+            shutil.copyfile(pdf, out)
+            return out
+        with pikepdf.new() as part:
+            part.pages.extend(source.pages[i] for i in pages)
+            for key in ("/Metadata", "/OutputIntents"):
+                if key in source.Root:
+                    value = source.Root[key]
+                    part.Root[key] = part.copy_foreign(value if value.is_indirect else source.make_indirect(value))
+            part.save(out)
+    return out
+
+
+def _file_segment(archive: Archive, source: Path, part: Path, text: str, case_no: str, form_id: str | None,
+                  category: str | None, identity: DocIdentity | None, with_original: bool) -> list[int]:
+    spec = archive.forms.get(form_id) if form_id else None
+    title = spec.title if spec else source.stem
+    parent = generated_pdf_id(archive, identity.case_no, identity.form_id, identity.version) if identity else None
+    requests = [FilingRequest(part, category=category, form_id=form_id, text=text, parent_id=parent,
+                              kind=DocKind.SIGNED if form_id else DocKind.UPLOAD, title=title)]
+    if with_original:
+        requests.append(FilingRequest(source, category=category, form_id=form_id, kind=DocKind.ORIGINAL,
+                                      title=f"{title} 原始扫描件", text=""))
+    filed = file_documents(archive, case_no, requests, signed=bool(form_id)).documents
+    return [d.id for d in filed]
+
+
+def _to_review(archive: Archive, source: Path, sha256: str, part: Path, text: str, pages: list[int],
+               reason: str, consume: bool) -> Outcome:
+    item = send_to_review(archive, part, source, sha256, len(pages), text, reason, move_original=consume)
+    hint = "；".join(f"{g.case_no}（{g.why}）" for g in item.guesses) or "无"
+    return Outcome(source.name, IngestStatus.REVIEW, f"转入待审核 #{item.id}：{reason}。推测：{hint}",
+                   [p + 1 for p in pages], review_id=item.id, reason=reason)
+
+
+def _segments(archive: Archive, ocr: OcrResult, target: Target) -> list[Segment]:
+    if target.form_id:
+        return [Segment(None, list(range(ocr.pages)))]
+    return split_pages(_page_codes(archive, ocr.output))
+
+
+def _route(segment: Segment, target: Target) -> tuple[str | None, str | None, DocIdentity | None]:
+    """Decide case and form of a segment: its code, completed or overridden by --case/--form."""
+    identity = parse_identity(segment.identity) if segment.identity else None
+    case_no = target.case_no or (identity.case_no if identity else None)
+    form_id = target.form_id or (identity.form_id if identity else None)
+    if identity and (identity.case_no, identity.form_id) != (case_no, form_id):
+        identity = None
+    return case_no, form_id, identity
+
+
+@dataclass(frozen=True)
+class _Scan:
+    source: Path
+    sha256: str
+    ocr: OcrResult
+    work: Path
+    consume: bool
+
+
+def _handle_segment(archive: Archive, scan: _Scan, segment: Segment, target: Target, index: int,
+                    originals: set[str]) -> Outcome:
+    source, ocr = scan.source, scan.ocr
+    pages = [p + 1 for p in segment.pages]
+    # Named after the scan and its pages: the catalog records this as the document's source.
+    part = _extract(ocr.output, segment.pages, scan.work / f"{source.stem} 第{pages[0]}-{pages[-1]}页.pdf")
+    text = "\n\n".join(ocr.texts[p] for p in segment.pages if ocr.texts[p])
+    case_no, form_id, identity = _route(segment, target)
+    move_original = scan.consume and index == 0
+    if case_no is None or (form_id is None and target.category is None):
+        before_first_code = index == 0 and len(ocr.texts) > len(segment.pages)
+        reason = "首页前无二维码的页面" if before_first_code else "未识别到本系统表单二维码"
+        return _to_review(archive, source, scan.sha256, part, text, segment.pages, reason, move_original)
+    try:
+        ids = _file_segment(archive, source, part, text, case_no, form_id, target.category, identity,
+                            with_original=case_no not in originals)
+    except (TransitionError, NotFoundError, UsageError) as exc:
+        return _to_review(archive, source, scan.sha256, part, text, segment.pages, exc.message, move_original)
+    except DuplicateError as exc:
+        return Outcome(source.name, IngestStatus.DUPLICATE, exc.message, pages, case_no, form_id)
+    originals.add(case_no)
+    label = f"《{archive.forms.get(form_id).title}》签署件" if form_id else target.category
+    return Outcome(source.name, IngestStatus.FILED, f"归入 {case_no}：{label}（第 {pages[0]}–{pages[-1]} 页）",
+                   pages, case_no, form_id, str(identity) if identity else None, ids)
+
+
+def _failed(archive: Archive, source: Path, error: DaibanError, consume: bool) -> Outcome:
+    code = str(getattr(error, "reason", "failed"))
+    fail_input(archive, source, code, error.message, move=consume)
+    return Outcome(source.name, IngestStatus.FAILED, error.message, reason=code, exit_code=error.exit_code)
+
+
+def ingest_file(archive: Archive, source: Path, target: Target = Target(), consume: bool = False,
+                progress: IngestProgress = IngestProgress()) -> list[Outcome]:
+    """Ingest one scan (maybe a stack of several forms); never raises for bad input, reports it."""
+    try:
+        sha256 = sha256_of(source) if source.is_file() else None
+    except OSError as exc:
+        unreadable = ScanInputError(source, Reason.UNREADABLE, f"{source}：无法读取（{exc.strerror}）")
+        return [_failed(archive, source, unreadable, consume)]
+    if sha256 and (where := _where(archive, sha256)):
+        if consume:
+            fail_input(archive, source, "duplicate", f"重复文件，已存于{where}", move=True)
+        return [Outcome(source.name, IngestStatus.DUPLICATE, f"{source}：重复文件，已存于{where}",
+                        reason="duplicate")]
+    with tempfile.TemporaryDirectory(prefix="daiban-ingest-", dir=archive.root.work_dir()) as tmp:
+        work = Path(tmp)
+        try:
+            ocr = ocr_to_pdfa(source, work / "ocr.pdf", archive.settings.ocr, archive.settings.ocr_timeout,
+                              progress=progress.step)
+        except DaibanError as exc:
+            return [_failed(archive, source, exc, consume)]
+        scan = _Scan(source, sha256, ocr, work, consume)
+        originals: set[str] = set()
+        outcomes = [_handle_segment(archive, scan, seg, target, i, originals)
+                    for i, seg in enumerate(_segments(archive, ocr, target))]
+    if consume and source.exists() and not any(o.status == IngestStatus.REVIEW for o in outcomes):
+        source.unlink()
+    return outcomes
+
+
+def check_target(archive: Archive, target: Target) -> None:
+    """Refuse an unknown --case or --form before any file is touched."""
+    if target.form_id:
+        archive.forms.require(target.form_id)
+    if target.form_id and not target.case_no:
+        raise UsageError("--form 须与 --case 一起使用")
+    if target.case_no:
+        get_case(archive, target.case_no)
+
+
+def ingest_files(archive: Archive, paths: list[Path], target: Target = Target(),
+                 progress: IngestProgress = IngestProgress()) -> IngestReport:
+    """Ingest files and the scans inside folders, each to its case and form, or to review, or refused."""
+    check_target(archive, target)
+    outcomes = []
+    files = expand(paths)
+    for number, path in enumerate(files, start=1):
+        progress.file_started(path, number, len(files))
+        found = ingest_file(archive, path, target, progress=progress)
+        progress.file_done(path, found)
+        outcomes += found
+    return IngestReport(outcomes)
+
+
+def is_scan(path: Path) -> bool:
+    """Tell whether a file name looks like something ingest takes."""
+    return path.suffix.lower() in SCAN_SUFFIXES and not re.match(r"^[.~]", path.name)

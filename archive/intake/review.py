@@ -1,0 +1,73 @@
+"""The review queue (待审核): scans nobody could identify wait with best guesses until a person files them.
+
+Refused inputs go to `review/failed/` beside a note of the reason; the case
+files are never touched by them.
+"""
+
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+from archive.base.errors import UsageError
+from archive.base.terms import DocKind, ReviewState
+from archive.casework.filing import FilingRequest, file_documents
+from archive.catalog import review as queue
+from archive.catalog.documents import FiledDocument, locate
+from archive.catalog.events import now
+from archive.catalog.review import NewReviewItem, ReviewItem
+from archive.catalog.session import Archive
+from archive.intake.guess import guess_cases
+
+
+def send_to_review(archive: Archive, pdf: Path, original: Path, sha256: str, pages: int,
+                   text: str, reason: str, move_original: bool) -> ReviewItem:
+    """Queue a scan (its OCR'd PDF and the original) for a person, with the best guesses of its case."""
+    new = NewReviewItem(pdf, original, original.name, sha256, pages, text, guess_cases(archive, text), reason)
+    return queue.add_item(archive, new, move_original)
+
+
+def list_items(archive: Archive, show_all: bool = False) -> list[ReviewItem]:
+    """Return the waiting queue items (or every item ever queued), oldest first."""
+    return queue.list_items(archive, None if show_all else ReviewState.WAITING)
+
+
+def file_item(archive: Archive, review_id: int, case_no: str, form_id: str | None = None,
+              category: str | None = None) -> list[FiledDocument]:
+    """File a queue item into a case: as the signed copy of a form, or under a category."""
+    item = queue.waiting_item(archive, review_id)
+    if not form_id and not category:
+        raise UsageError("请用 --form 指明是哪张表单的签署件，或用 --category 指定档案类别")
+    spec = archive.forms.require(form_id) if form_id else None
+    root = archive.root.path
+    title = spec.title if spec else Path(item.source_name).stem
+    scan = FilingRequest(root / item.pdf, category=category, form_id=form_id, text=item.text,
+                         kind=DocKind.SIGNED if form_id else DocKind.UPLOAD, title=None if form_id else title)
+    original = FilingRequest(root / item.original, category=category, form_id=form_id, kind=DocKind.ORIGINAL,
+                             title=f"{title} 原始扫描件", text="")
+    requests = [scan] if locate(archive, item.sha256, case_no) else [scan, original]
+    filed = file_documents(archive, case_no, requests, signed=bool(form_id)).documents
+    queue.mark_filed(archive, item, case_no, filed[0].id, form_id)
+    return filed
+
+
+def reject_item(archive: Archive, review_id: int, reason: str) -> ReviewItem:
+    """Send a queue item back (not a document of any case); its files move to review/rejected/."""
+    if not reason.strip():
+        raise UsageError("退回须说明原因（--reason）")
+    return queue.mark_rejected(archive, queue.waiting_item(archive, review_id), reason)
+
+
+def fail_input(archive: Archive, source: Path, reason_code: str, message: str, move: bool) -> Path:
+    """Keep a refused input in review/failed/ beside a note of why; the archive is otherwise untouched."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    target = archive.root.review_dir / "failed" / f"{stamp} {source.name}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if source.is_file():
+        if move:
+            shutil.move(source, target)
+        else:
+            shutil.copy2(source, target)
+    note = target.with_name(target.name + ".reason.txt")
+    note.write_text(f"文件：{source}\n原因代码：{reason_code}\n说明：{message}\n时间：{now()}\n",
+                    encoding="utf-8")
+    return target

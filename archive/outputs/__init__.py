@@ -1,0 +1,1 @@
+"""What the archive produces: forms and stage packets (later dossiers and reports)."""

@@ -1,0 +1,156 @@
+"""What a case's forms are filled with: the agency, the case, its matters and documents, and staff's values.
+
+The catalog fills most fields; what staff must still say comes from --data
+(TOML: top-level keys for every form, [form-id] tables for one form) and
+--set key=value.
+"""
+
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from archive.base.errors import UsageError
+from archive.base.terms import STAGES, DocKind, MatterStatus, category
+from archive.catalog.cases import Case, get_case
+from archive.catalog.documents import case_documents, cases_with_form, form_doc_no, next_form_version
+from archive.catalog.matters import list_matters
+from archive.catalog.session import Archive
+from docgen.catalog import FormSpec
+from docgen.context import assign
+from docgen.contract import doc_namespace
+from docgen.identity import DocIdentity, doc_number
+
+
+@dataclass(frozen=True)
+class FormValues:
+    """What staff give beyond what the case knows: values for every form, per form, and single fields."""
+
+    data: dict = field(default_factory=dict)
+    sets: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CaseContext:
+    """What every form of one case shares, and the values the catalog derives for particular forms."""
+
+    case: Case
+    shared: dict
+    derived: dict[str, dict]
+
+
+@dataclass(frozen=True)
+class FormContext:
+    """One form's render context with its identity (QR code) and 文号."""
+
+    context: dict
+    identity: DocIdentity
+    doc_no: str
+
+
+def _parse_sets(pairs: list[str]) -> dict[str, str]:
+    values = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--set 应为 字段=值 的形式：“{pair}”")
+        values[key.strip()] = value
+    return values
+
+
+def _read_data(path: Path | None) -> dict:
+    if path is None:
+        return {}
+    try:
+        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"数据文件不存在：{path}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise UsageError(f"数据文件 {path} 格式错误：{exc}") from None
+
+
+def read_form_values(data_file: Path | None, set_pairs: list[str]) -> FormValues:
+    """Read --data (a TOML file) and --set key=value pairs, refusing malformed ones."""
+    return FormValues(_read_data(data_file), _parse_sets(set_pairs))
+
+
+def _case_namespace(case: Case) -> dict:
+    facts = case.facts
+    return {
+        "case_no": case.case_no, "project_name": facts.project_name, "unit": facts.unit,
+        "credit_code": facts.credit_code, "project_code": facts.project_code,
+        "project_type": facts.project_type, "location": facts.location, "scale": facts.scale,
+        "investment": facts.investment, "funding": facts.funding, "land": facts.land,
+        "contact": facts.contact, "phone": facts.phone, "manager": facts.manager,
+        "manager_phone": facts.manager_phone, "agents": list(facts.agents), "status": str(case.status),
+        "opened": date.fromisoformat(case.opened[:10]),
+    }
+
+
+def _matter_rows(archive: Archive, case_no: str) -> list[dict]:
+    return [{"stage": m.stage, "name": m.name, "level": m.level, "dept": m.dept, "liaison": m.liaison,
+             "time_limit": m.time_limit, "status": str(m.status), "parallel": m.parallel, "due": None}
+            for m in list_matters(archive, case_no)]
+
+
+def _derived(archive: Archive, case: Case, matter_rows: list[dict]) -> dict:
+    """Values the catalog already knows for forms' own fields (staff may override them)."""
+    stages = [s for s in STAGES if any(m["stage"] == s for m in matter_rows)]
+    done = [s for s in stages if all(m["status"] == MatterStatus.DONE for m in matter_rows if m["stage"] == s)]
+    approvals = category("approval").name
+    handed = [d for d in case_documents(archive, case.case_no, include_withdrawn=False)
+              if d.category == approvals or (d.form_id and archive.forms.get(d.form_id).handover
+                                             and d.kind == DocKind.SIGNED)]
+    derived = {
+        "entrust": {"entrust_stages": stages},
+        "apply": {"apply_stages": stages} if stages else {},
+        "complete": {"completed_stages": done, "handed_items": [d.title for d in handed]},
+        "assess": {"filler": case.facts.manager},
+        "notice": {"notice_items": [
+            {"stage": m["stage"], "matter": m["name"], "conditions": "", "materials": "",
+             "intermediary": "", "time_limit": f"{m['time_limit']}个工作日" if m["time_limit"] else ""}
+            for m in matter_rows]},
+        "handover": {"items": [
+            {"name": d.title, "kind": d.kind.label, "doc_no": d.doc_no,
+             "form": "原件" if d.kind != DocKind.GENERATED else "打印件",
+             "copies": "1", "pages": str(d.pages or ""), "note": ""} for d in handed]},
+    }
+    return {form: {k: v for k, v in values.items() if v} for form, values in derived.items()}
+
+
+def case_context(archive: Archive, case_no: str) -> CaseContext:
+    """What every form of a case shares (agency, case, matters, stages) and each form's derived values."""
+    case = get_case(archive, case_no)
+    agency = archive.settings.agency
+    matter_rows = _matter_rows(archive, case_no)
+    shared = {
+        "agency": {"name": agency.name, "fonds": agency.fonds, "city": agency.city,
+                   "phone": agency.phone, "address": agency.address},
+        "case": _case_namespace(case), "matters": matter_rows, "stages": list(STAGES),
+    }
+    return CaseContext(case, shared, _derived(archive, case, matter_rows))
+
+
+def _doc_no(archive: Archive, case_no: str, spec: FormSpec, year: int) -> str:
+    """Keep a form's 文号 across its versions; a new form takes the next number of the year."""
+    earlier = form_doc_no(archive, case_no, spec.id)
+    if earlier:
+        return earlier
+    used = cases_with_form(archive, spec.id, year)
+    return doc_number(spec.doc_no_pattern, agency_short=archive.settings.agency.short, year=year,
+                      seq=used + 1, case_no="", form_id=spec.id)
+
+
+def form_context(archive: Archive, base: CaseContext, spec: FormSpec, values: FormValues,
+                 when: date) -> FormContext:
+    """Assemble one form's render context, identity and 文号 from the case's shared context."""
+    case_no = base.case.case_no
+    identity = DocIdentity(case_no, spec.id, next_form_version(archive, case_no, spec.id))
+    doc_no = _doc_no(archive, case_no, spec, when.year)
+    context = {**base.shared, "doc": doc_namespace(identity, doc_no, when)}
+    context.update(base.derived.get(spec.id, {}))
+    context.update({k: v for k, v in values.data.items() if not isinstance(v, dict) or k in ("agency", "case")})
+    context.update(values.data.get(spec.id, {}))
+    for key, value in values.sets.items():
+        assign(context, key, value)
+    return FormContext(context, identity, doc_no)

@@ -1,0 +1,101 @@
+"""Generating a case's forms and filing them (生成表单), and stage packets with one print PDF (材料包)."""
+
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from archive.base.errors import UsageError
+from archive.base.terms import DocKind
+from archive.casework.filing import FilingRequest, file_documents
+from archive.catalog.documents import FiledDocument
+from archive.catalog.session import Archive
+from archive.dataroot.folders import safe_name
+from archive.outputs.context import FormContext, FormValues, case_context, form_context
+from docgen.catalog import BUILTIN_TEMPLATES, FormSpec
+from docgen.convert import convert_to_pdf
+from docgen.packet import PacketPart, merge_pdfs
+from docgen.render import RenderJob, render_forms
+
+NAME_CHARS = 80
+
+
+@dataclass(frozen=True)
+class Generated:
+    """One generated form: its identity and the filed .docx and PDF."""
+
+    form_id: str
+    identity: str
+    doc_no: str
+    docx: FiledDocument
+    pdf: FiledDocument | None
+
+
+@dataclass(frozen=True)
+class Packet:
+    """A stage packet: the generated forms and the merged PDF for printing."""
+
+    stage: str
+    forms: list[Generated]
+    merged: Path
+
+
+def _template_dirs(archive: Archive) -> list[Path]:
+    return [archive.root.templates_dir, BUILTIN_TEMPLATES]
+
+
+def _suspend_reason(spec: FormSpec, context: dict) -> int | None:
+    """The 中止情形 number a generated 中止告知 proves: its first ticked condition."""
+    if spec.id != "suspend":
+        return None
+    choices = next(f.choices for f in spec.fields if f.name == "reasons")
+    ticked = context.get("reasons") or []
+    ticked = [ticked] if isinstance(ticked, str) else ticked
+    return choices.index(ticked[0]) + 1 if ticked and ticked[0] in choices else None
+
+
+def _requests(archive: Archive, spec: FormSpec, form: FormContext, docx: Path, pdf: Path | None,
+              when: date) -> list[FilingRequest]:
+    # With a PDF beside it, the .docx is the editable source: its text would only
+    # double every search hit, so the PDF alone carries the form's text.
+    files = [(docx, "" if pdf else None)] + ([(pdf, None)] if pdf else [])
+    return [FilingRequest(path, form_id=spec.id, kind=DocKind.GENERATED, version=form.identity.version,
+                          doc_no=form.doc_no, author=archive.settings.agency.name, doc_date=when, text=text)
+            for path, text in files]
+
+
+def generate_forms(archive: Archive, case_no: str, form_ids: list[str], values: FormValues | None = None,
+                   pdf: bool = True, when: date | None = None) -> list[Generated]:
+    """Render forms for a case (one LibreOffice call for all) and file each .docx and PDF."""
+    when = when or date.today()
+    values = values or FormValues()
+    specs = [archive.forms.require(f) for f in form_ids]
+    base = case_context(archive, case_no)
+    forms = [form_context(archive, base, spec, values, when) for spec in specs]
+    reason = next((r for spec, f in zip(specs, forms, strict=True) if (r := _suspend_reason(spec, f.context))), None)
+    with tempfile.TemporaryDirectory(prefix="daiban-render-", dir=archive.root.work_dir()) as tmp:
+        work = Path(tmp)
+        names = [work / f"{safe_name(spec.title, NAME_CHARS)}.docx" for spec in specs]
+        jobs = [RenderJob(spec, f.context) for spec, f in zip(specs, forms, strict=True)]
+        docx_files = render_forms(jobs, names, _template_dirs(archive))
+        pdf_files = convert_to_pdf(docx_files, work) if pdf else [None] * len(specs)
+        requests = [r for spec, f, d, p in zip(specs, forms, docx_files, pdf_files, strict=True)
+                    for r in _requests(archive, spec, f, d, p, when)]
+        filed = iter(file_documents(archive, case_no, requests, reason_code=reason).documents)
+        return [Generated(spec.id, str(f.identity), f.doc_no, next(filed), next(filed) if pdf else None)
+                for spec, f in zip(specs, forms, strict=True)]
+
+
+def generate_packet(archive: Archive, case_no: str, stage: str, values: FormValues | None = None,
+                    when: date | None = None) -> Packet:
+    """Generate every form of a stage for the case and merge their PDFs into one print file."""
+    specs = archive.forms.by_stage(stage)
+    if not specs:
+        stages = "、".join(dict.fromkeys(s.stage for s in archive.forms.forms.values()))
+        raise UsageError(f"没有“{stage}”阶段的表单。可用阶段：{stages}")
+    generated = generate_forms(archive, case_no, [s.id for s in specs], values, when=when)
+    out = archive.root.exports_dir / "packets" / f"{case_no} {stage}材料包 {date.today():%Y%m%d}.pdf"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    parts = [PacketPart(spec.title, archive.root.path / g.pdf.path) for spec, g in zip(specs, generated, strict=True)]
+    merge_pdfs(parts, out, title=f"{case_no} {stage}材料包")
+    return Packet(stage, generated, out)
