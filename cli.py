@@ -561,7 +561,10 @@ def packet_cmd(case_no, stage, sets, data_file, as_json):
 # ---------------------------------------------------------------- scans in
 
 def _print_report(report) -> None:
-    colours = {"filed": "green", "review": "yellow", "duplicate": "cyan", "failed": "red"}
+    from archive.intake.ingest import IngestStatus
+
+    colours = {IngestStatus.FILED: "green", IngestStatus.REVIEW: "yellow", IngestStatus.DUPLICATE: "cyan",
+               IngestStatus.FAILED: "red"}
     out = _out()
     for o in report.outcomes:
         out.print(f"[{colours[o.status]}]{o.status.label}[/] {o.source}：{o.message}")

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from archive.base.errors import TransitionError, UsageError
-from archive.base.terms import CaseStatus
+from archive.base.terms import CaseStatus, DocKind
 from archive.catalog.cases import Case, CaseState, case_state, move_case
 from archive.catalog.lifecycle import next_steps
 from archive.catalog.session import Archive
@@ -25,7 +25,7 @@ def archive_needs(state: CaseState, forms: FormCatalog) -> list[str]:
     """What a completed or terminated case still lacks before it can be archived (the completeness check)."""
     closing = "complete" if state.case.status == CaseStatus.COMPLETED else "terminate"
     required = (ARCHIVE_FORMS[0], closing, ARCHIVE_FORMS[1])
-    missing = [f for f in required if "signed" not in state.forms_on_file.get(f, set())]
+    missing = [f for f in required if DocKind.SIGNED not in state.forms_on_file.get(f, set())]
     needs = [f"缺少已签署的《{forms.get(f).title}》（{f}）" for f in missing]
     if state.case.status == CaseStatus.COMPLETED:
         needs += [f"审批事项未办结：{name}" for name in state.open_matters]
