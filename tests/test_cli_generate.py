@@ -4,10 +4,14 @@ import json
 import sqlite3
 import subprocess
 
+import pytest
 import zxingcpp
 from conftest import PROJECT, SAMPLE_CASE, make_pdf
 from docx import Document
 from PIL import Image
+
+# Real OCR or LibreOffice: left out of the quick run (pytest -m 'not slow').
+pytestmark = pytest.mark.slow
 
 
 def pdf_text(path):

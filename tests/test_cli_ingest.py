@@ -18,6 +18,9 @@ from test_archive_store import snapshot
 sys.path.insert(0, str(PROJECT))
 from bench.scans import degrade, render_pages, variant, write_scan  # noqa: E402
 
+# Real OCR or LibreOffice: left out of the quick run (pytest -m 'not slow').
+pytestmark = pytest.mark.slow
+
 NOTE_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 SCAN = variant("150dpi")
 

@@ -15,6 +15,9 @@ from docgen.convert import convert_to_pdf, find_soffice
 from docgen.errors import ConversionError
 from docgen.render import render_form
 
+# Real OCR or LibreOffice: left out of the quick run (pytest -m 'not slow').
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def rendered(tmp_path) -> Path:

@@ -18,6 +18,9 @@ from docgen.packet import PacketPart, merge_pdfs
 from docgen.render import RenderJob, jinja_environment, render_form, render_forms
 from docgen.source import open_template, template_parts, template_usage
 
+# Real OCR or LibreOffice: left out of the quick run (pytest -m 'not slow').
+pytestmark = pytest.mark.slow
+
 TRICKY = "A&B <公司> \"引号\" '单' 😀 𠀋 堃"
 
 

@@ -22,7 +22,8 @@ from docgen.source import open_template, template_parts, template_usage
 FORM_COUNT = 22
 CATALOG = load_catalog()
 READY = len(list(BUILTIN_TEMPLATES.glob("*.docx"))) >= FORM_COUNT
-pytestmark = pytest.mark.skipif(not READY, reason=f"templates/ holds fewer than {FORM_COUNT} .docx templates")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not READY, reason=f"templates/ holds fewer than {FORM_COUNT} .docx templates")]
 IDS = CATALOG.ids()
 
 

@@ -26,6 +26,9 @@ if str(ROOT) not in sys.path:
 
 from bench.scans import FormFields, make_form_pdf, make_scan, render_pages, variant  # noqa: E402
 
+# Real OCR or LibreOffice: left out of the quick run (pytest -m 'not slow').
+pytestmark = pytest.mark.slow
+
 FIELDS = FormFields(case_no="DB-2026-0042", form_id="entrust", version=2)
 # Tesseract reads the 〔〕 of a 文号 as 【] or [ ] (bench/RESULTS.md): not asserted on scans.
 SCAN_FIELDS = ("项目代码", "项目名称", "项目单位")

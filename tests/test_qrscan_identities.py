@@ -18,6 +18,9 @@ if str(ROOT) not in sys.path:
 
 from bench.scans import FormFields, make_form_pdf, make_scan, variant  # noqa: E402
 
+# Real OCR or LibreOffice: left out of the quick run (pytest -m 'not slow').
+pytestmark = pytest.mark.slow
+
 FIELDS = FormFields(case_no="DB-2026-0107", form_id="complete", version=3)
 VARIANTS = [
     variant("300dpi"),
