@@ -8,6 +8,7 @@ from archive.base.errors import NotFoundError
 from docgen import contract
 from docgen.catalog import FieldSpec, FormCatalog, FormSpec
 from docgen.render import find_template, jinja_environment
+from docgen.safety import find_unsafe
 from docgen.source import find_syntax_error, open_template, template_parts, template_usage
 
 ITEM = "[]"
@@ -39,6 +40,8 @@ def check_template(path: Path, spec: FormSpec | None, catalog: FormCatalog) -> l
     syntax = find_syntax_error(parts, env)
     if syntax:
         return problems + [Problem("syntax", syntax.describe(path), part=syntax.part.name, context=syntax.context)]
+    problems += [Problem("unsafe", u.describe(), part=u.part.name, context=u.context)
+                 for u in find_unsafe(parts, env)]
     usage = template_usage(parts, env)
     fields = spec.fields if spec else _all_fields(catalog)
     problems += _unknown_paths(usage.paths, fields, spec)

@@ -8,6 +8,7 @@ from pathlib import Path
 import jinja2
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from archive.base.atomicio import atomic_output
 from archive.base.errors import NotFoundError, ValidationError
@@ -16,6 +17,7 @@ from docgen.context import prepare_context
 from docgen.errors import TemplateError
 from docgen.formatting import FILTERS
 from docgen.identity import QR_WIDTH_MM, parse_identity, qr_png
+from docgen.safety import find_unsafe
 from docgen.source import TemplatePart, find_syntax_error, open_template, template_parts, template_usage
 
 
@@ -28,8 +30,8 @@ class RenderJob:
 
 
 def jinja_environment() -> jinja2.Environment:
-    """The Jinja environment of every template: undefined names fail, values are XML-escaped."""
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+    """The Jinja environment of every template: sandboxed, undefined names fail, values are XML-escaped."""
+    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
     env.filters.update(FILTERS)
     return env
 
@@ -85,6 +87,9 @@ def _prepare(job: RenderJob, template_dirs: Sequence[Path]) -> _Prepared:
         usage = template_usage(parts, env)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(_syntax_text(path, parts, env, exc), path) from exc
+    unsafe = find_unsafe(parts, env)
+    if unsafe:
+        raise TemplateError(f"模板 {path} 不安全：" + "；".join(u.describe() for u in unsafe), path)
     # The identity feeds the QR code, so it is needed even when the template does not print it.
     context = prepare_context(job.spec, job.context, usage.paths | {"doc.identity"})
     _check_identity(job.spec, context)
@@ -110,6 +115,8 @@ def _write(prepared: _Prepared, out_path: Path) -> Path:
         raise TemplateError(_syntax_text(path, prepared.parts, env, exc), path) from exc
     except jinja2.UndefinedError as exc:
         raise TemplateError(f"模板 {path} 用到了上下文中没有的值：{exc.message}", path) from exc
+    except SecurityError as exc:
+        raise TemplateError(f"模板 {path} 不安全：沙箱拒绝了其中的表达式（{exc}）", path) from exc
     except (jinja2.TemplateError, TypeError, ValueError) as exc:
         raise TemplateError(f"模板 {path} 无法填写：{exc}", path) from exc
     properties = template.docx.core_properties

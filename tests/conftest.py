@@ -1,6 +1,8 @@
 """Shared fixtures: a fresh data root and a way to run the daiban CLI against it."""
 
+import hashlib
 import os
+import sqlite3
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -86,3 +88,14 @@ def make_bad_pdfs(folder: Path) -> BadPdfs:
         pdf.add_blank_page()
         pdf.save(encrypted, encryption=pikepdf.Encryption(user="secret", owner="secret"))
     return BadPdfs(empty, truncated, encrypted)
+
+
+def snapshot(daiban):
+    """Every file under the root with its bytes' hash, and the catalog's row counts."""
+    files = {p.relative_to(daiban.root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+             for p in daiban.root.rglob("*")
+             if p.is_file() and not p.name.startswith("daiban.sqlite") and p.suffix != ".lock"}
+    with sqlite3.connect(daiban.root / "daiban.sqlite") as db:
+        counts = {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                  for t in ("cases", "documents", "events", "matters", "people")}
+    return files, counts

@@ -6,18 +6,7 @@ import os
 import sqlite3
 
 import pytest
-from conftest import make_bad_pdfs, make_pdf
-
-
-def snapshot(daiban):
-    """Every file under the root with its bytes' hash, and the catalog's row counts."""
-    files = {p.relative_to(daiban.root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-             for p in daiban.root.rglob("*")
-             if p.is_file() and not p.name.startswith("daiban.sqlite") and p.suffix != ".lock"}
-    with sqlite3.connect(daiban.root / "daiban.sqlite") as db:
-        counts = {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                  for t in ("cases", "documents", "events", "matters", "people")}
-    return files, counts
+from conftest import make_bad_pdfs, make_pdf, snapshot
 
 
 def test_file_into_category_with_checksum_and_pages(daiban, case_no, tmp_path):

@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from conftest import PROJECT, SAMPLE_CASE, Daiban, make_bad_pdfs
+from conftest import PROJECT, SAMPLE_CASE, Daiban, make_bad_pdfs, snapshot
 from PIL import Image, ImageDraw, ImageFont
-from test_archive_store import snapshot
 
 sys.path.insert(0, str(PROJECT))
 from bench.scans import degrade, render_pages, variant, write_scan  # noqa: E402

@@ -21,6 +21,10 @@ from docgen.context import assign
 from docgen.contract import doc_namespace
 from docgen.identity import DocIdentity, doc_number
 
+# What the catalog alone fills: a value from --set/--data there would print facts, a 文号 or a
+# QR identity the catalog does not hold.
+RESERVED = ("agency", "case", "doc", "matters", "stages")
+
 
 @dataclass(frozen=True)
 class FormValues:
@@ -67,6 +71,15 @@ def _read_data(path: Path | None) -> dict:
         raise UsageError(f"数据文件不存在：{path}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise UsageError(f"数据文件 {path} 格式错误：{exc}") from None
+
+
+def _refuse_reserved(values: FormValues) -> None:
+    keys = [*values.sets, *values.data]
+    keys += [f"[{form}] {key}" for form, table in values.data.items() if isinstance(table, dict) for key in table]
+    reserved = [k for k in keys if k.rsplit(" ", 1)[-1].split(".")[0] in RESERVED]
+    if reserved:
+        raise UsageError(f"不能用 --set/--data 设置 {'、'.join(reserved)}：{'、'.join(RESERVED)} "
+                         "由目录库和 daiban.toml 填写（案件信息、文号、二维码），请改用相应命令修改")
 
 
 def read_form_values(data_file: Path | None, set_pairs: list[str]) -> FormValues:
@@ -143,13 +156,14 @@ def _doc_no(archive: Archive, case_no: str, spec: FormSpec, year: int) -> str:
 
 def form_context(archive: Archive, base: CaseContext, spec: FormSpec, values: FormValues,
                  when: date) -> FormContext:
-    """Assemble one form's render context, identity and 文号 from the case's shared context."""
+    """Assemble one form's render context, identity and 文号; staff's values never reach reserved names."""
+    _refuse_reserved(values)
     case_no = base.case.case_no
     identity = DocIdentity(case_no, spec.id, next_form_version(archive, case_no, spec.id))
     doc_no = _doc_no(archive, case_no, spec, when.year)
     context = {**base.shared, "doc": doc_namespace(identity, doc_no, when)}
     context.update(base.derived.get(spec.id, {}))
-    context.update({k: v for k, v in values.data.items() if not isinstance(v, dict) or k in ("agency", "case")})
+    context.update({k: v for k, v in values.data.items() if not isinstance(v, dict)})
     context.update(values.data.get(spec.id, {}))
     for key, value in values.sets.items():
         assign(context, key, value)
