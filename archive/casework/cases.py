@@ -7,6 +7,7 @@ from datetime import date
 from archive.base.errors import ValidationError
 from archive.casework.facts import facts_from_mapping, facts_problems, phone_problem
 from archive.casework.steps import Need, missing_for_next
+from archive.casework.values import checked_text
 from archive.catalog import cases as catalog_cases
 from archive.catalog.cases import Case, Person
 from archive.catalog.documents import FiledDocument, case_documents
@@ -60,7 +61,7 @@ def change_manager(archive: Archive, case_no: str, name: str, phone: str = "") -
     """Hand the case to a new 项目长; the old one stays on record with an end date."""
     if phone and (problem := phone_problem(phone)):
         raise ValidationError(problem)
-    return catalog_cases.change_manager(archive, case_no, name, phone)
+    return catalog_cases.change_manager(archive, case_no, checked_text("项目长", name, limit=100), phone)
 
 
 def case_log(archive: Archive, case_no: str | None = None) -> list[Event]:

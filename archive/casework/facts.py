@@ -8,6 +8,7 @@ from pathlib import Path
 
 from archive.base.errors import UsageError, ValidationError
 from archive.base.terms import PROJECT_TYPES
+from archive.casework.values import amount_problem, kind_of, text_problem
 from archive.catalog.cases import FACT_LABELS, REQUIRED_FACTS, CaseFacts
 from docgen.formatting import money
 
@@ -15,6 +16,7 @@ CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$")
 PROJECT_CODE = re.compile(r"^\d{4}-\d{6}-\d{2}-\d{2}-\d{6}$")
+MAX_NAME = 100
 
 
 def credit_check_char(first17: str) -> str:
@@ -50,30 +52,66 @@ def project_code_problem(code: str) -> str | None:
     return f"项目代码“{code}”格式不正确（应如 2026-140500-44-01-012345）"
 
 
-def facts_from_mapping(raw: dict) -> CaseFacts:
-    """Build facts from a mapping keyed by English field names or their Chinese labels."""
+# Facts that are paragraphs rather than one line.
+MULTILINE = ("scale", "land", "location", "funding")
+
+
+def _field_names(raw: dict) -> tuple[dict, list[str]]:
     by_label = {label: name for name, label in FACT_LABELS.items()}
     by_label.update({"总投资": "investment", "电话": "phone"})
     known = {f.name for f in fields(CaseFacts)}
-    values = {}
+    values, unknown = {}, []
     for key, value in raw.items():
         name = key if key in known else by_label.get(key)
         if name is None:
-            raise UsageError(f"未知的项目信息字段“{key}”。可用字段：{'、'.join(FACT_LABELS.values())}")
-        values[name] = value
-    facts = CaseFacts(**values)
-    if isinstance(facts.agents, str):
-        facts.agents = [a for a in re.split(r"[,，、\s]+", facts.agents) if a]
-    if isinstance(facts.investment, str):
-        facts.investment = _money(facts.investment)
-    return facts
+            unknown.append(str(key))
+        else:
+            values[name] = value
+    return values, unknown
 
 
-def _money(value: str) -> float:
+def _amount(value: object) -> object:
+    if not isinstance(value, str):
+        return value
     try:
         return float(value.replace(",", "").replace("万元", "").strip())
     except ValueError:
-        raise ValidationError(f"总投资“{value}”不是数字（单位：万元）") from None
+        return value
+
+
+def _agents(value: object) -> object:
+    return [a for a in re.split(r"[,，、\s]+", value) if a] if isinstance(value, str) else value
+
+
+def _agents_problem(label: str, value: object) -> str | None:
+    if not isinstance(value, list):
+        return f"{label}应为姓名列表，收到的是{kind_of(value)}"
+    return next(filter(None, (text_problem(label, name, limit=MAX_NAME) for name in value)), None)
+
+
+def _type_problem(name: str, value: object) -> str | None:
+    label = f"{FACT_LABELS[name]}（{name}）"
+    if name == "investment":
+        return amount_problem(label, value) if value is not None else None
+    if name == "agents":
+        return _agents_problem(label, value)
+    return text_problem(label, value, multiline=name in MULTILINE)
+
+
+def facts_from_mapping(raw: dict) -> CaseFacts:
+    """Build facts from a mapping keyed by English field names or their Chinese labels; every
+    wrong type, size or character is refused naming the field."""
+    values, unknown = _field_names(raw)
+    if unknown:
+        raise UsageError(f"未知的项目信息字段“{'、'.join(unknown)}”。可用字段：{'、'.join(FACT_LABELS.values())}")
+    if "investment" in values:
+        values["investment"] = _amount(values["investment"])
+    if "agents" in values:
+        values["agents"] = _agents(values["agents"])
+    problems = [p for name, value in values.items() if (p := _type_problem(name, value))]
+    if problems:
+        raise ValidationError("项目信息有误：\n  " + "\n  ".join(problems))
+    return CaseFacts(**values)
 
 
 def read_facts_file(path: Path) -> dict:
@@ -99,8 +137,6 @@ def facts_problems(facts: CaseFacts) -> list[str]:
         problems.append(p)
     if facts.project_type and facts.project_type not in PROJECT_TYPES:
         problems.append(f"项目类型“{facts.project_type}”无效，应为：{'或'.join(PROJECT_TYPES)}")
-    if facts.investment is not None and facts.investment < 0:
-        problems.append("总投资不能为负数")
     return problems
 
 

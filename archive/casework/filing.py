@@ -11,6 +11,7 @@ from pathlib import Path
 
 from archive.base.errors import UsageError
 from archive.base.terms import CaseStatus, DocKind, category
+from archive.casework.values import checked_text
 from archive.catalog import store
 from archive.catalog.cases import get_case
 from archive.catalog.documents import FiledDocument
@@ -80,6 +81,8 @@ def file_paths(archive: Archive, case_no: str, paths: Sequence[Path], *, categor
     """File files a person hands in (the `file` command): one title for one file, --signed names its form."""
     if title and len(paths) > 1:
         raise UsageError("--title 只能用于单个文件")
+    for label, value in (("题名", title or ""), ("文号", doc_no), ("责任者", author)):
+        checked_text(label, value)
     if signed and not form_id:
         raise UsageError("--signed 须同时用 --form 指明是哪张表单的签署件")
     requests = [FilingRequest(p, category=category, title=title, form_id=form_id, doc_no=doc_no,
@@ -89,7 +92,7 @@ def file_paths(archive: Archive, case_no: str, paths: Sequence[Path], *, categor
 
 def withdraw_document(archive: Archive, case_no: str, item_no: int, reason: str) -> FiledDocument:
     """Withdraw a document (撤回): kept and logged, no longer current, gone from search."""
-    if not reason.strip():
+    if not checked_text("撤回原因", reason).strip():
         raise UsageError("撤回须说明原因（--reason）")
     withdrawn = store.withdraw(archive, case_no, item_no, reason)
     run_outbox(archive)

@@ -2,6 +2,7 @@
 
 from archive.base.errors import UsageError
 from archive.base.terms import LEVELS, STAGES, MatterStatus
+from archive.casework.values import checked_text
 from archive.catalog import matters as catalog_matters
 from archive.catalog.matters import Matter, NewMatter
 from archive.catalog.session import Archive
@@ -29,7 +30,8 @@ def add_matter(archive: Archive, case_no: str, stage: str, name: str, level: str
     """Add a matter to a case's checklist (一张审批清单)."""
     if time_limit is not None and time_limit <= 0:
         raise UsageError("办理时限应为正整数（工作日）")
-    new = NewMatter(parse_stage(stage), name, _level(level), dept, liaison, time_limit, parallel)
+    new = NewMatter(parse_stage(stage), checked_text("事项名称", name), _level(level), checked_text("审批部门", dept),
+                    checked_text("审批联络员", liaison), time_limit, parallel)
     return catalog_matters.insert_matter(archive, case_no, new)
 
 

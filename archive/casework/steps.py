@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from archive.base.errors import TransitionError, UsageError
 from archive.base.terms import CaseStatus, DocKind
+from archive.casework.values import checked_text
 from archive.catalog.cases import Case, CaseState, case_state, move_case
 from archive.catalog.lifecycle import next_steps
 from archive.catalog.session import Archive
@@ -52,7 +53,7 @@ def missing_for_next(archive: Archive, case_no: str) -> list[Need]:
 
 def resume_case(archive: Archive, case_no: str, note: str) -> Case:
     """Resume a suspended case (中止 → 办理), recording why the suspension ended."""
-    if not note.strip():
+    if not checked_text("说明", note, multiline=True).strip():
         raise UsageError("恢复办理须说明中止情形如何消除（--note）")
     return move_case(archive, case_no, CaseStatus.HANDLING, "case.resumed", note=note)
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from archive.base.errors import UsageError
 from archive.base.terms import DocKind, ReviewState
 from archive.casework.filing import FilingRequest, file_documents
+from archive.casework.values import checked_text
 from archive.catalog import review as queue
 from archive.catalog.documents import FiledDocument, locate
 from archive.catalog.events import now
@@ -52,7 +53,7 @@ def file_item(archive: Archive, review_id: int, case_no: str, form_id: str | Non
 
 def reject_item(archive: Archive, review_id: int, reason: str) -> ReviewItem:
     """Send a queue item back (not a document of any case); its files move to review/rejected/."""
-    if not reason.strip():
+    if not checked_text("退回原因", reason).strip():
         raise UsageError("退回须说明原因（--reason）")
     return queue.mark_rejected(archive, queue.waiting_item(archive, review_id), reason)
 
