@@ -6,6 +6,7 @@ engines they do not need.
 """
 
 import dataclasses
+import errno
 import json
 import logging
 import sys
@@ -16,11 +17,14 @@ from pathlib import Path
 
 import click
 
-from archive.base.errors import DaibanError, ExitCode
+from archive.base.errors import DaibanError, ExitCode, storage_error
 from archive.base.terms import CATEGORIES, SUSPEND_REASONS, CaseStatus, DocKind, DocState
+from archive.base.text import readable
 from archive.dataroot.folders import resolve_root
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+# A write that failed for want of room or rights, wherever in a service it happened.
+STORAGE_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
 
 
 def _out():
@@ -114,8 +118,11 @@ class DaibanGroup(click.Group):
             _exit(ExitCode.INTERRUPTED)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
-        except Exception:
-            click.echo(traceback.format_exc(), err=True)
+        except Exception as exc:
+            if isinstance(exc, OSError) and exc.errno in STORAGE_ERRNOS:
+                click.echo(f"错误：{storage_error(exc, resolve_root(ctx.obj.get('root'))).message}", err=True)
+                _exit(ExitCode.STORAGE)
+            click.echo(readable(traceback.format_exc()), err=True)
             click.echo("内部错误：daiban 遇到了意外情况（见上方的错误跟踪），请把以上信息报告给维护人员。", err=True)
             _exit(ExitCode.INTERNAL)
 

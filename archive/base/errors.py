@@ -5,7 +5,11 @@ external tool failing, not a bad input file), and the command line exits only
 with these codes. The messages are Chinese and name the object at fault.
 """
 
+import errno
 from enum import IntEnum
+from pathlib import Path
+
+from archive.base.text import readable
 
 
 class ExitCode(IntEnum):
@@ -25,7 +29,8 @@ class ExitCode(IntEnum):
     INTEGRITY = 11       # verify or index check found differences
     BUSY = 12            # another daiban process held a lock for too long
     INDEX = 13           # the full-text index is missing or unreadable
-    TEMPLATE = 14        # a form template cannot be used (syntax, unknown names)
+    TEMPLATE = 14        # a form template cannot be used (syntax, unknown names, unsafe expressions)
+    STORAGE = 15         # the data root cannot be written: disk full, read-only, no permission
     INTERRUPTED = 130    # stopped by Ctrl-C
 
 
@@ -35,6 +40,8 @@ class DaibanError(Exception):
     exit_code = ExitCode.INTERNAL
 
     def __init__(self, message: str):
+        # Messages name files, and a file's name may not be UTF-8: make it printable and storable.
+        message = readable(message)
         super().__init__(message)
         self.message = message
 
@@ -103,3 +110,21 @@ class BusyError(DaibanError):
     """Another daiban process held a lock (the store, the index writer) for too long."""
 
     exit_code = ExitCode.BUSY
+
+
+class StorageError(DaibanError):
+    """The data root cannot be written: its disk is full or read-only, or daiban may not write there."""
+
+    exit_code = ExitCode.STORAGE
+
+
+def storage_error(exc: OSError, root: Path) -> StorageError:
+    """Describe a failed write into the data root in words an archivist can act on."""
+    where = f"（{exc.filename}）" if exc.filename else ""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return StorageError(f"磁盘空间不足：数据根目录 {root} 所在磁盘已满{where}。档案库保持原状，请释放空间后重试")
+    if exc.errno == errno.EROFS:
+        return StorageError(f"数据根目录 {root} 所在磁盘为只读{where}，无法写入")
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return StorageError(f"没有写入数据根目录 {root} 的权限{where}")
+    return StorageError(f"无法写入数据根目录 {root}{where}：{exc.strerror or exc}")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from archive.base.errors import UsageError
 from archive.base.terms import CaseStatus, DocKind, category
+from archive.base.text import display_name, undecodable_bytes
 from archive.casework.values import checked_text
 from archive.catalog import store
 from archive.catalog.cases import get_case
@@ -56,9 +57,11 @@ def _filing(archive: Archive, request: FilingRequest, signed: bool) -> Filing:
     cat = category(request.category or spec.category)
     kind = request.kind or (DocKind.SIGNED if signed else DocKind.PHOTO if cat.code == "photo" else DocKind.UPLOAD)
     text = request.text if request.text is not None else extract_text(info.path, info.kind)
+    name = display_name(request.path.name)
     return Filing(
-        source=request.path, file_type=info.kind, sha256=info.sha256, size=info.size, pages=info.pages,
-        category=cat, title=request.title or (spec.title if spec else request.path.stem), kind=kind,
+        source=request.path, source_name=name, source_bytes=undecodable_bytes(request.path.name),
+        file_type=info.kind, sha256=info.sha256, size=info.size, pages=info.pages,
+        category=cat, title=request.title or (spec.title if spec else Path(name).stem), kind=kind,
         text=text, form_id=request.form_id, version=request.version, doc_no=request.doc_no,
         author=request.author, doc_date=request.doc_date, parent_id=request.parent_id,
     )

@@ -13,9 +13,7 @@ from archive.catalog import events
 from archive.catalog.lifecycle import step_to
 from archive.catalog.schema import cases, documents, matters, people
 from archive.catalog.session import Archive
-from archive.dataroot.folders import safe_name
-
-CASE_FOLDER_CHARS = 60
+from archive.dataroot.folders import NAME_BYTES, safe_name
 
 
 @dataclass
@@ -140,7 +138,7 @@ def insert_case(archive: Archive, facts: CaseFacts, today: date) -> Case:
         seq = (conn.execute(select(func.max(cases.c.seq)).where(cases.c.year == today.year))
                .scalar() or 0) + 1
         case_no = archive.settings.case_number.format(year=today.year, seq=seq)
-        folder = f"cases/{today.year}/{safe_name(case_no + ' ' + facts.project_name, CASE_FOLDER_CHARS)}"
+        folder = f"cases/{today.year}/{safe_name(case_no + ' ' + facts.project_name, NAME_BYTES)}"
         values = {k: v for k, v in asdict(facts).items() if k not in PEOPLE_FACTS}
         case_id = conn.execute(cases.insert().values(
             case_no=case_no, year=today.year, seq=seq, status=CaseStatus.REGISTERED, folder=folder,

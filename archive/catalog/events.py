@@ -33,6 +33,7 @@ DETAIL_LABELS = {
     "name": "名称", "stage": "阶段", "level": "层级", "dept": "部门", "matter": "事项",
     "project": "项目", "unit": "单位", "status": "状态", "note": "说明", "query": "检索词",
     "hits": "命中", "review_id": "待审核号", "backend": "索引后端", "documents": "件数",
+    "source_bytes": "来源文件名原始字节",
 }
 
 

@@ -13,6 +13,7 @@ from archive.base.terms import ReviewState
 from archive.catalog import events
 from archive.catalog.schema import review
 from archive.catalog.session import Archive
+from archive.dataroot.folders import NAME_BYTES, safe_name
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def add_item(archive: Archive, new: NewReviewItem, move_original: bool) -> Revie
             guesses=json.dumps([asdict(g) for g in new.guesses], ensure_ascii=False),
             state=ReviewState.WAITING, reason=new.reason, created=events.now(),
         )).inserted_primary_key[0]
-        folder = archive.root.review_dir / f"{review_id:05d} {Path(new.source_name).stem}"
+        folder = archive.root.review_dir / f"{review_id:05d} {safe_name(Path(new.source_name).stem, NAME_BYTES)}"
         kept_original = folder / f"原件{new.original.suffix.lower()}"
         kept_pdf = folder / "识别结果.pdf"
         _copy_into(new.pdf, kept_pdf, move=True)

@@ -1,13 +1,18 @@
 """An opened archive: the data root, its settings and the catalog engine, passed explicitly to every service."""
 
+import errno
 import getpass
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
 
+from archive.base.errors import BusyError, DaibanError, storage_error
 from archive.catalog import events
 from archive.catalog.engine import make_engine
 from archive.catalog.migrations import ensure_current
@@ -30,17 +35,48 @@ class Archive:
         """The catalog of forms, read when first needed."""
         return load_catalog()
 
-    def read(self) -> Connection:
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
         """A read connection: use as `with archive.read() as conn`."""
-        return self.engine.connect()
+        with catalog_errors(self.root.path), self.engine.connect() as conn:
+            yield conn
 
-    def write(self):
-        """Begin a write transaction (BEGIN IMMEDIATE): use as `with archive.write() as conn`."""
-        return self.engine.execution_options(write=True).begin()
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A write transaction (BEGIN IMMEDIATE), committed when the block ends: `with archive.write() as conn`."""
+        with catalog_errors(self.root.path), self.engine.execution_options(write=True).begin() as conn:
+            yield conn
 
     def close(self) -> None:
         """Release the catalog's connections."""
         self.engine.dispose()
+
+
+# SQLite's words for a catalog that cannot be written, as the errno of the same failure on a file.
+_SQLITE_ERRNO = {"database or disk is full": errno.ENOSPC, "readonly database": errno.EROFS,
+                 "disk I/O error": errno.EIO, "unable to open database file": errno.EACCES}
+
+
+def catalog_error(exc: OperationalError, root: Path) -> DaibanError | None:
+    """The DaibanError a failed catalog operation means (full disk, read-only, busy), if it is one of those."""
+    text = str(exc.orig)
+    if "database is locked" in text:
+        return BusyError(f"目录库正被另一个 daiban 进程占用，等待后仍未释放（{root}）")
+    for words, code in _SQLITE_ERRNO.items():
+        if words in text:
+            return storage_error(OSError(code, os.strerror(code), str(root / "daiban.sqlite")), root)
+    return None
+
+
+@contextmanager
+def catalog_errors(root: Path) -> Iterator[None]:
+    """Turn SQLite's full-disk, read-only and busy errors into DaibanErrors naming the data root."""
+    try:
+        yield
+    except OperationalError as exc:
+        if translated := catalog_error(exc, root):
+            raise translated from exc
+        raise
 
 
 def resolve_actor(option: str | None) -> str:
@@ -53,7 +89,8 @@ def resolve_actor(option: str | None) -> str:
 def _engine(root: DataRoot) -> Engine:
     engine = make_engine(root.catalog_file)
     try:
-        ensure_current(engine, root.catalog_file)
+        with catalog_errors(root.path):
+            ensure_current(engine, root.catalog_file)
     except BaseException:
         engine.dispose()
         raise

@@ -9,6 +9,8 @@ pending rows that explain every file on disk; the next filing rolls them back
 outbox is carried out after the commit (archive.indexing.outbox).
 """
 
+import errno
+import logging
 import os
 import shutil
 from dataclasses import dataclass, replace
@@ -19,7 +21,14 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from archive.base.atomicio import fsync_dir
-from archive.base.errors import DuplicateError, InputFileError, NotFoundError, TransitionError, UsageError
+from archive.base.errors import (
+    DuplicateError,
+    InputFileError,
+    NotFoundError,
+    TransitionError,
+    UsageError,
+    storage_error,
+)
 from archive.base.faults import crash_point
 from archive.base.locks import exclusive
 from archive.base.terms import SUSPEND_REASONS, CaseStatus, Category, DocKind, DocState
@@ -28,11 +37,15 @@ from archive.catalog.cases import case_row
 from archive.catalog.documents import FiledDocument, get_document, to_document
 from archive.catalog.lifecycle import proved_by, refusal
 from archive.catalog.schema import cases, documents
+from archive.catalog.schema import events as events_table
 from archive.catalog.session import Archive
-from archive.dataroot.folders import safe_name
+from archive.content.filetype import KIND_SUFFIXES
+from archive.dataroot.folders import NAME_BYTES, safe_name
 
-EXTENSIONS = {"pdf": ".pdf", "jpeg": ".jpg", "png": ".png", "tiff": ".tif", "docx": ".docx"}
-TITLE_CHARS = 80
+log = logging.getLogger("daiban")
+# The event naming a pending filing whose leftover copy could not be removed.
+STUCK = "store.rollback_failed"
+SUFFIX_BYTES = 16
 
 
 @dataclass(frozen=True)
@@ -40,6 +53,7 @@ class Filing:
     """One checked file to file and everything the catalog records about it."""
 
     source: Path
+    source_name: str
     file_type: str
     sha256: str
     size: int
@@ -54,6 +68,7 @@ class Filing:
     author: str = ""
     doc_date: date | None = None
     parent_id: int | None = None
+    source_bytes: str | None = None
 
 
 def _check_duplicates(conn: Connection, case_id: int, filings: list[Filing]) -> None:
@@ -80,6 +95,11 @@ def _next_version(conn: Connection, case_id: int, form_id: str, kind: str, ext: 
     return (current or 0) + 1
 
 
+def _suffix(name: str) -> str:
+    suffix = Path(name).suffix.lower()
+    return "." + safe_name(suffix[1:], SUFFIX_BYTES) if len(suffix) > 1 else ""
+
+
 def _insert_pending(archive: Archive, conn: Connection, row, filings: list[Filing]) -> list[tuple[int, str]]:
     """Insert pending rows; return each one's id and path relative to the root."""
     item = conn.execute(select(func.max(documents.c.item_no)).where(
@@ -87,16 +107,16 @@ def _insert_pending(archive: Archive, conn: Connection, row, filings: list[Filin
     placed = []
     for f in filings:
         item += 1
-        ext = EXTENSIONS.get(f.file_type, f.source.suffix.lower())
+        ext = KIND_SUFFIXES.get(f.file_type) or _suffix(f.source_name)
         version = f.version or (_next_version(conn, row.id, f.form_id, f.kind, ext) if f.form_id else 1)
         suffix = (f" v{version}" if f.form_id else "") + (" 签署件" if f.kind == DocKind.SIGNED else "")
-        rel = f"{row.folder}/{f.category.folder}/{item:04d} {safe_name(f.title, TITLE_CHARS)}{suffix}{ext}"
+        rel = f"{row.folder}/{f.category.folder}/{item:04d} {safe_name(f.title, NAME_BYTES)}{suffix}{ext}"
         doc_id = conn.execute(documents.insert().values(
             case_id=row.id, item_no=item, category=f.category.name, title=f.title,
             form_id=f.form_id, version=version, kind=f.kind, doc_no=f.doc_no,
             author=f.author, doc_date=f.doc_date.isoformat() if f.doc_date else None,
             pages=f.pages, sha256=f.sha256, size=f.size, path=rel,
-            source_name=f.source.name, text=f.text, stage=row.status, state=DocState.PENDING,
+            source_name=f.source_name, text=f.text, stage=row.status, state=DocState.PENDING,
             parent_id=f.parent_id, filed=events.now(), actor=archive.actor,
         )).inserted_primary_key[0]
         placed.append((doc_id, rel))
@@ -168,6 +188,9 @@ def _file_locked(archive: Archive, case_no: str, filings: list[Filing], signed: 
         for (doc_id, rel), f in zip(placed, filings, strict=True):
             _place(archive, doc_id, f.source, rel)
             crash_point("store.placed")
+    except OSError as exc:
+        _roll_back_interrupted(archive)
+        raise storage_error(exc, archive.root.path) from exc
     except BaseException:
         _roll_back_interrupted(archive)
         raise
@@ -177,7 +200,7 @@ def _file_locked(archive: Archive, case_no: str, filings: list[Filing], signed: 
             conn.execute(documents.update().where(documents.c.id == doc_id).values(state=DocState.FILED))
             events.append(conn, archive.actor, "document.filed", case_no=case_no, doc_id=doc_id,
                           title=f.title, category=f.category.name, form=f.form_id,
-                          kind=f.kind, sha256=f.sha256, source=f.source.name)
+                          kind=f.kind, sha256=f.sha256, source=f.source_name, source_bytes=f.source_bytes)
         outbox.enqueue(conn, ids)
         forms_filed = {f.form_id: doc_id for doc_id, f in zip(ids, filings, strict=True) if f.form_id}
         for form_id, doc_id in forms_filed.items():
@@ -187,15 +210,45 @@ def _file_locked(archive: Archive, case_no: str, filings: list[Filing], signed: 
     return ids
 
 
+def leftovers(archive: Archive, doc_id: int, rel: str) -> list[Path]:
+    """Where an interrupted filing of this row may have left a copy."""
+    return [archive.root.staging_dir / f"{doc_id}.part", archive.root.path / rel]
+
+
+def _remove(path: Path) -> str | None:
+    """Remove a leftover copy; return why it could not be (a name too long to exist was never written)."""
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return None if exc.errno == errno.ENAMETOOLONG else f"{path}：{exc.strerror}"
+    return None
+
+
+def _record_stuck(archive: Archive, conn: Connection, doc_id: int, why: list[str]) -> None:
+    known = conn.execute(select(events_table.c.seq).where(
+        events_table.c.action == STUCK, events_table.c.doc_id == doc_id).limit(1)).first()
+    if known is None:
+        events.append(conn, archive.actor, STUCK, doc_id=doc_id, reason="；".join(why))
+    log.warning("中断的归档无法回滚（%s），该记录保留待处理：请运行 daiban verify 查看", "；".join(why))
+
+
 def _roll_back_interrupted(archive: Archive) -> None:
-    """Undo filings a crash interrupted (caller holds the store lock): remove their copies and rows."""
+    """Undo filings a crash interrupted (caller holds the store lock): remove their copies and rows.
+
+    It always finishes: a copy that cannot be removed keeps its row pending (verify reports it)
+    instead of blocking every later filing.
+    """
     undone = []
     with archive.write() as conn:
         pending = conn.execute(select(documents.c.id, documents.c.path)
                                .where(documents.c.state == DocState.PENDING)).all()
         for doc_id, rel in pending:
-            for leftover in (archive.root.staging_dir / f"{doc_id}.part", archive.root.path / rel):
-                leftover.unlink(missing_ok=True)
+            why = [problem for path in leftovers(archive, doc_id, rel) if (problem := _remove(path))]
+            if why:
+                _record_stuck(archive, conn, doc_id, why)
+                continue
             conn.execute(documents.delete().where(documents.c.id == doc_id))
             undone.append(rel)
         if undone:

@@ -12,6 +12,7 @@ from archive.catalog.cases import REQUIRED_FACTS, case_row
 from archive.catalog.schema import APPEND_ONLY_TRIGGERS, cases, documents
 from archive.catalog.schema import events as events_table
 from archive.catalog.session import Archive
+from archive.catalog.store import STUCK
 from archive.content.fileinfo import sha256_of
 
 IGNORED_NAMES = {"store.lock"}
@@ -42,13 +43,17 @@ class Report:
         return not self.problems
 
 
-def _check_documents(archive: Archive, rows, report: Report) -> set[str]:
+def _check_documents(archive: Archive, rows, stuck: dict[int, str], report: Report) -> set[str]:
     expected = set()
     for doc in rows:
         expected.add(doc.path)
         where = f"{doc.case_no} 件号{doc.item_no:04d} {doc.path}"
         if doc.state == DocState.PENDING:
-            report.notes.append(Finding("interrupted", where, "中断的归档操作（进程被终止）：下一次写入时自动回滚"))
+            if doc.id in stuck:
+                report.problems.append(Finding("stuck_pending", where,
+                                               f"中断的归档无法回滚：{stuck[doc.id]}。请处理该文件后再写入"))
+            else:
+                report.notes.append(Finding("interrupted", where, "中断的归档操作（进程被终止）：下一次写入时自动回滚"))
             continue
         report.documents += 1
         path = archive.root.path / doc.path
@@ -141,7 +146,9 @@ def verify(archive: Archive, case_no: str | None = None) -> Report:
         doc_rows = conn.execute(select(documents, cases.c.case_no).join(cases)
                                 .where(documents.c.case_id.in_(ids))
                                 .order_by(documents.c.case_id, documents.c.item_no)).all()
-        expected = _check_documents(archive, doc_rows, report)
+        stuck = {r.doc_id: json.loads(r.details).get("reason", "") for r in conn.execute(
+            select(events_table.c.doc_id, events_table.c.details).where(events_table.c.action == STUCK))}
+        expected = _check_documents(archive, doc_rows, stuck, report)
         folders = [archive.root.path / r.folder for r in case_rows] if case_no else [archive.root.cases_dir]
         for folder in folders:
             _check_folder(archive, folder, expected, report)

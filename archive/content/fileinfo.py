@@ -33,7 +33,8 @@ def sha256_of(path: Path) -> str:
 
 def _pdf_pages(path: Path) -> int:
     try:
-        with pikepdf.open(path) as pdf:
+        # Through a stream: pikepdf cannot take a file name that is not UTF-8.
+        with path.open("rb") as stream, pikepdf.open(stream) as pdf:
             # qpdf silently rebuilds a damaged file; an archive must not accept a guess.
             damage = [w for w in pdf.get_warnings() if "damaged" in w or "reconstruct" in w]
             if damage:

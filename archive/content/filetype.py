@@ -7,6 +7,8 @@ HEAD_BYTES = 1024
 SCAN_KINDS = ("pdf", "jpeg", "png", "tiff")
 KIND_NAMES = {"pdf": "PDF 文件", "jpeg": "JPEG 图像", "png": "PNG 图像", "tiff": "TIFF 图像",
               "zip": "ZIP/Office 文件", "docx": "Word 文档"}
+# The extension a file of each kind is stored under.
+KIND_SUFFIXES = {"pdf": ".pdf", "jpeg": ".jpg", "png": ".png", "tiff": ".tif", "docx": ".docx"}
 SUFFIX_KINDS = {
     ".pdf": "pdf", ".jpg": "jpeg", ".jpeg": "jpeg", ".jpe": "jpeg", ".png": "png",
     ".tif": "tiff", ".tiff": "tiff", ".docx": "docx", ".xlsx": "zip", ".zip": "zip",

@@ -12,6 +12,8 @@ SETTINGS_FILE = "daiban.toml"
 CATALOG_FILE = "daiban.sqlite"
 ROOT_FORMAT = 1
 DEFAULT_ROOT = Path("daiban-data")
+# Room for a 件号, version, 签署件 and extension beside a title within a name's 255 bytes.
+NAME_BYTES = 180
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
@@ -125,6 +127,12 @@ def create_root(path: Path) -> DataRoot:
     return root
 
 
-def safe_name(text: str, limit: int) -> str:
-    """A file or folder name made from text: no character Windows or Linux forbids, at most limit characters."""
-    return _UNSAFE.sub("_", text).strip(" .")[:limit]
+def safe_name(text: str, max_bytes: int) -> str:
+    """A file or folder name made from text: no character Windows or Linux forbids, at most max_bytes of UTF-8.
+
+    File systems limit a name to 255 bytes (not characters): 90 Chinese characters or 64 emoji
+    already exceed it. The cut never falls inside a character; the full text stays in the catalog.
+    """
+    readable = _UNSAFE.sub("_", text.encode("utf-8", "replace").decode("utf-8"))
+    cut = readable.encode("utf-8")[:max_bytes].decode("utf-8", "ignore")
+    return cut.strip(" .") or "_"

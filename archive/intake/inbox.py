@@ -1,5 +1,6 @@
 """The inbox (收件箱): scans dropped into <root>/inbox/ are ingested once completely written."""
 
+import logging
 import os
 import threading
 import time
@@ -10,8 +11,12 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from archive.base.errors import DaibanError
+from archive.base.text import readable
 from archive.catalog.session import Archive
-from archive.intake.ingest import IngestProgress, Target, ingest_file, is_scan
+from archive.intake.ingest import IngestProgress, Outcome, Target, failed_outcome, ingest_file, is_scan
+
+log = logging.getLogger("daiban")
 
 
 @dataclass
@@ -36,12 +41,18 @@ class SizeWatch:
         if previous is None or previous[0] != size:
             self.seen[path] = (size, time.monotonic())
 
-    def ready(self) -> list[Path]:
-        """Files whose size has not changed for the settle time; they leave the watch."""
+    def ready(self, take_empty: bool = False) -> list[Path]:
+        """Files whose size has not changed for the settle time; they leave the watch.
+
+        An empty file is still being created by its scanner, unless take_empty says the watch ends
+        now (then it goes to review/failed/ as empty rather than holding the watch open).
+        """
         now, done = time.monotonic(), []
         for path in sorted(self.seen):
             self._observe(path)
-            if path in self.seen and self.seen[path][0] > 0 and now - self.seen[path][1] >= self.settle:
+            if path not in self.seen or now - self.seen[path][1] < self.settle:
+                continue
+            if self.seen[path][0] > 0 or take_empty:
                 done.append(path)
         for path in done:
             del self.seen[path]
@@ -90,7 +101,7 @@ def watch(inbox: Path, handle: Callable[[Path], None], stop: threading.Event, on
     try:
         while not stop.is_set():
             with lock:
-                ready = sizes.ready()
+                ready = sizes.ready(take_empty=once)
                 waiting = bool(sizes.seen)
             for path in ready:
                 if path.exists():
@@ -104,6 +115,16 @@ def watch(inbox: Path, handle: Callable[[Path], None], stop: threading.Event, on
             observer.join()
 
 
+def _ingest_or_report(archive: Archive, path: Path, progress: IngestProgress) -> list[Outcome]:
+    """Ingest one inbox file; whatever goes wrong is that file's outcome, never the end of the watch."""
+    try:
+        return ingest_file(archive, path, Target(), consume=True, progress=progress)
+    except Exception as exc:  # the watcher serves every later file: one file's failure is reported, not raised
+        log.exception("收件箱文件处理失败：%s", readable(str(path)))
+        error = exc if isinstance(exc, DaibanError) else DaibanError(f"{path.name}：处理失败（{exc}）")
+        return [failed_outcome(archive, path, error, consume=True)]
+
+
 def watch_inbox(archive: Archive, stop: threading.Event, once: bool = False, settle: float = 2.0,
                 progress: IngestProgress = IngestProgress()) -> None:
     """Ingest every scan written into <root>/inbox/, taking it out of the inbox, until stop is set."""
@@ -115,6 +136,6 @@ def watch_inbox(archive: Archive, stop: threading.Event, once: bool = False, set
         nonlocal count
         count += 1
         progress.file_started(path, count, count)
-        progress.file_done(path, ingest_file(archive, path, Target(), consume=True, progress=progress))
+        progress.file_done(path, _ingest_or_report(archive, path, progress))
 
     watch(inbox, handle, stop, once=once, settle=settle)

@@ -6,6 +6,7 @@ person with the best guesses, or refuse it with the reason. The original is
 kept beside the PDF/A, never modified.
 """
 
+import logging
 import re
 import shutil
 import tempfile
@@ -18,12 +19,14 @@ import pikepdf
 
 from archive.base.errors import DaibanError, DuplicateError, ExitCode, NotFoundError, TransitionError, UsageError
 from archive.base.terms import DocKind
+from archive.base.text import display_name
 from archive.casework.filing import FilingRequest, file_documents
 from archive.catalog import review as queue
 from archive.catalog.cases import get_case
 from archive.catalog.documents import generated_pdf_id, locate
 from archive.catalog.session import Archive
 from archive.content.fileinfo import sha256_of
+from archive.dataroot.folders import NAME_BYTES, safe_name
 from archive.intake.ocr import OcrResult, ocr_to_pdfa
 from archive.intake.qrscan import find_identities
 from archive.intake.review import fail_input, send_to_review
@@ -31,6 +34,7 @@ from archive.intake.scaninput import Reason, ScanInputError
 from archive.intake.stacksplit import Segment, split_pages
 from docgen.identity import DocIdentity, parse_identity
 
+log = logging.getLogger("daiban")
 SCAN_SUFFIXES = {".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff"}
 QR_DPI = 150
 
@@ -161,7 +165,7 @@ def _extract(pdf: Path, pages: list[int], out: Path) -> Path:
 def _file_segment(archive: Archive, source: Path, part: Path, text: str, case_no: str, form_id: str | None,
                   category: str | None, identity: DocIdentity | None, with_original: bool) -> list[int]:
     spec = archive.forms.get(form_id) if form_id else None
-    title = spec.title if spec else source.stem
+    title = spec.title if spec else Path(display_name(source.name)).stem
     parent = generated_pdf_id(archive, identity.case_no, identity.form_id, identity.version) if identity else None
     requests = [FilingRequest(part, category=category, form_id=form_id, text=text, parent_id=parent,
                               kind=DocKind.SIGNED if form_id else DocKind.UPLOAD, title=title)]
@@ -176,7 +180,7 @@ def _to_review(archive: Archive, source: Path, sha256: str, part: Path, text: st
                reason: str, consume: bool) -> Outcome:
     item = send_to_review(archive, part, source, sha256, len(pages), text, reason, move_original=consume)
     hint = "；".join(f"{g.case_no}（{g.why}）" for g in item.guesses) or "无"
-    return Outcome(source.name, IngestStatus.REVIEW, f"转入待审核 #{item.id}：{reason}。推测：{hint}",
+    return Outcome(display_name(source.name), IngestStatus.REVIEW, f"转入待审核 #{item.id}：{reason}。推测：{hint}",
                    [p + 1 for p in pages], review_id=item.id, reason=reason)
 
 
@@ -210,7 +214,8 @@ def _handle_segment(archive: Archive, scan: _Scan, segment: Segment, target: Tar
     source, ocr = scan.source, scan.ocr
     pages = [p + 1 for p in segment.pages]
     # Named after the scan and its pages: the catalog records this as the document's source.
-    part = _extract(ocr.output, segment.pages, scan.work / f"{source.stem} 第{pages[0]}-{pages[-1]}页.pdf")
+    stem = safe_name(Path(display_name(source.name)).stem, NAME_BYTES)
+    part = _extract(ocr.output, segment.pages, scan.work / f"{stem} 第{pages[0]}-{pages[-1]}页.pdf")
     text = "\n\n".join(ocr.texts[p] for p in segment.pages if ocr.texts[p])
     case_no, form_id, identity = _route(segment, target)
     move_original = scan.consume and index == 0
@@ -224,17 +229,23 @@ def _handle_segment(archive: Archive, scan: _Scan, segment: Segment, target: Tar
     except (TransitionError, NotFoundError, UsageError) as exc:
         return _to_review(archive, source, scan.sha256, part, text, segment.pages, exc.message, move_original)
     except DuplicateError as exc:
-        return Outcome(source.name, IngestStatus.DUPLICATE, exc.message, pages, case_no, form_id)
+        return Outcome(display_name(source.name), IngestStatus.DUPLICATE, exc.message, pages, case_no, form_id)
     originals.add(case_no)
     label = f"《{archive.forms.get(form_id).title}》签署件" if form_id else target.category
-    return Outcome(source.name, IngestStatus.FILED, f"归入 {case_no}：{label}（第 {pages[0]}–{pages[-1]} 页）",
-                   pages, case_no, form_id, str(identity) if identity else None, ids)
+    where = f"归入 {case_no}：{label}（第 {pages[0]}–{pages[-1]} 页）"
+    return Outcome(display_name(source.name), IngestStatus.FILED, where, pages, case_no, form_id,
+                   str(identity) if identity else None, ids)
 
 
-def _failed(archive: Archive, source: Path, error: DaibanError, consume: bool) -> Outcome:
+def failed_outcome(archive: Archive, source: Path, error: DaibanError, consume: bool) -> Outcome:
+    """Keep a file that could not be ingested in review/failed/ with the reason, and say so."""
     code = str(getattr(error, "reason", "failed"))
-    fail_input(archive, source, code, error.message, move=consume)
-    return Outcome(source.name, IngestStatus.FAILED, error.message, reason=code, exit_code=error.exit_code)
+    try:
+        fail_input(archive, source, code, error.message, move=consume)
+    except OSError as exc:
+        log.warning("无法把 %s 移入 review/failed/（%s），文件留在原处", display_name(source.name), exc.strerror)
+    return Outcome(display_name(source.name), IngestStatus.FAILED, error.message, reason=code,
+                   exit_code=error.exit_code)
 
 
 def ingest_file(archive: Archive, source: Path, target: Target = Target(), consume: bool = False,
@@ -244,11 +255,11 @@ def ingest_file(archive: Archive, source: Path, target: Target = Target(), consu
         sha256 = sha256_of(source) if source.is_file() else None
     except OSError as exc:
         unreadable = ScanInputError(source, Reason.UNREADABLE, f"{source}：无法读取（{exc.strerror}）")
-        return [_failed(archive, source, unreadable, consume)]
+        return [failed_outcome(archive, source, unreadable, consume)]
     if sha256 and (where := _where(archive, sha256)):
         if consume:
             fail_input(archive, source, "duplicate", f"重复文件，已存于{where}", move=True)
-        return [Outcome(source.name, IngestStatus.DUPLICATE, f"{source}：重复文件，已存于{where}",
+        return [Outcome(display_name(source.name), IngestStatus.DUPLICATE, f"{source}：重复文件，已存于{where}",
                         reason="duplicate")]
     with tempfile.TemporaryDirectory(prefix="daiban-ingest-", dir=archive.root.work_dir()) as tmp:
         work = Path(tmp)
@@ -256,7 +267,7 @@ def ingest_file(archive: Archive, source: Path, target: Target = Target(), consu
             ocr = ocr_to_pdfa(source, work / "ocr.pdf", archive.settings.ocr, archive.settings.ocr_timeout,
                               progress=progress.step)
         except DaibanError as exc:
-            return [_failed(archive, source, exc, consume)]
+            return [failed_outcome(archive, source, exc, consume)]
         scan = _Scan(source, sha256, ocr, work, consume)
         originals: set[str] = set()
         outcomes = [_handle_segment(archive, scan, seg, target, i, originals)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from archive.base.errors import UsageError
 from archive.base.terms import DocKind, ReviewState
+from archive.base.text import display_name, readable
 from archive.casework.filing import FilingRequest, file_documents
 from archive.casework.values import checked_text
 from archive.catalog import review as queue
@@ -17,13 +18,15 @@ from archive.catalog.documents import FiledDocument, locate
 from archive.catalog.events import now
 from archive.catalog.review import NewReviewItem, ReviewItem
 from archive.catalog.session import Archive
+from archive.dataroot.folders import NAME_BYTES, safe_name
 from archive.intake.guess import guess_cases
 
 
 def send_to_review(archive: Archive, pdf: Path, original: Path, sha256: str, pages: int,
                    text: str, reason: str, move_original: bool) -> ReviewItem:
     """Queue a scan (its OCR'd PDF and the original) for a person, with the best guesses of its case."""
-    new = NewReviewItem(pdf, original, original.name, sha256, pages, text, guess_cases(archive, text), reason)
+    new = NewReviewItem(pdf, original, display_name(original.name), sha256, pages, text, guess_cases(archive, text),
+                        reason)
     return queue.add_item(archive, new, move_original)
 
 
@@ -61,7 +64,8 @@ def reject_item(archive: Archive, review_id: int, reason: str) -> ReviewItem:
 def fail_input(archive: Archive, source: Path, reason_code: str, message: str, move: bool) -> Path:
     """Keep a refused input in review/failed/ beside a note of why; the archive is otherwise untouched."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    target = archive.root.review_dir / "failed" / f"{stamp} {source.name}"
+    name = display_name(source.name)
+    target = archive.root.review_dir / "failed" / f"{stamp} {safe_name(name, NAME_BYTES)}"
     target.parent.mkdir(parents=True, exist_ok=True)
     if source.is_file():
         if move:
@@ -69,6 +73,6 @@ def fail_input(archive: Archive, source: Path, reason_code: str, message: str, m
         else:
             shutil.copy2(source, target)
     note = target.with_name(target.name + ".reason.txt")
-    note.write_text(f"文件：{source}\n原因代码：{reason_code}\n说明：{message}\n时间：{now()}\n",
+    note.write_text(f"文件：{readable(str(source))}\n原因代码：{reason_code}\n说明：{message}\n时间：{now()}\n",
                     encoding="utf-8")
     return target

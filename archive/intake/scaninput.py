@@ -6,6 +6,8 @@ review/failed/. A file whose name lies about its type (a JPEG named .pdf) is
 processed by its content and the mislabel is reported in `ScanInput.notice`.
 """
 
+import shutil
+import stat
 import warnings
 from dataclasses import dataclass
 from enum import StrEnum
@@ -15,7 +17,8 @@ import pikepdf
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from archive.base.errors import InputFileError
-from archive.content.filetype import KIND_NAMES, SCAN_KINDS, SUFFIX_KINDS, describe, read_head, sniff
+from archive.base.text import undecodable_bytes
+from archive.content.filetype import KIND_NAMES, KIND_SUFFIXES, SCAN_KINDS, SUFFIX_KINDS, describe, read_head, sniff
 
 MAX_PIXELS = 100_000_000
 # A0 is 2384 × 3370 pt; 2% slack for scanners that round the page up.
@@ -92,7 +95,8 @@ def _check_pdf(path: Path) -> int:
         if b"%%EOF" not in stream.read():
             raise _fail(path, Reason.CORRUPT, "PDF 文件不完整（末尾缺少 %%EOF，可能在复制或传输时被截断）。")
     try:
-        with pikepdf.open(path) as pdf:
+        # Through a stream: pikepdf cannot take a file name that is not UTF-8.
+        with path.open("rb") as stream, pikepdf.open(stream) as pdf:
             pages = len(pdf.pages)
             if pages == 0:
                 raise _fail(path, Reason.CORRUPT, "PDF 中没有任何页面。")
@@ -184,14 +188,18 @@ def _check_frame(path: Path, number: int, frame: Image.Image) -> None:
 def inspect_scan(path: Path) -> ScanInput:
     """Identify and validate an input file by its bytes; raise ScanInputError if unusable."""
     try:
-        size = path.stat().st_size
+        status = path.stat()
+        if stat.S_ISDIR(status.st_mode):
+            raise _fail(path, Reason.UNREADABLE, "这是一个文件夹，不是文件。")
+        if not stat.S_ISREG(status.st_mode):
+            # Reading a named pipe or a device would wait for ever.
+            raise _fail(path, Reason.UNSUPPORTED, "不是普通文件（命名管道、设备等特殊文件），无法读取。")
+        size = status.st_size
         head = read_head(path)
     except FileNotFoundError as exc:
         raise _fail(path, Reason.UNREADABLE, "文件不存在。") from exc
     except PermissionError as exc:
         raise _fail(path, Reason.UNREADABLE, "没有读取该文件的权限。") from exc
-    except IsADirectoryError as exc:
-        raise _fail(path, Reason.UNREADABLE, "这是一个文件夹，不是文件。") from exc
     except OSError as exc:
         raise _fail(path, Reason.UNREADABLE, f"无法读取文件（错误号 {exc.errno}）。") from exc
     if size == 0:
@@ -219,9 +227,12 @@ def _ocr_ready_frame(frame: Image.Image) -> Image.Image:
 
 
 def ocr_source(scan: ScanInput, work_dir: Path) -> Path:
-    """Return the file OCR should read: the original, or a flattened RGB copy in work_dir."""
+    """Return the file OCR should read: the original, or a copy in work_dir (flattened to RGB, or named in UTF-8)."""
     if not scan.needs_conversion:
-        return scan.path
+        if undecodable_bytes(scan.path.name) is None:
+            return scan.path
+        # ocrmypdf and its libraries take file names as text: give them one they can encode.
+        return Path(shutil.copyfile(scan.path, work_dir / f"input{KIND_SUFFIXES[scan.kind]}"))
     with Image.open(scan.path) as image:
         frames = [_ocr_ready_frame(frame) for frame in ImageSequence.Iterator(image)]
         dpi = image.info.get("dpi")

@@ -10,14 +10,12 @@ from archive.base.terms import DocKind
 from archive.casework.filing import FilingRequest, file_documents
 from archive.catalog.documents import FiledDocument
 from archive.catalog.session import Archive
-from archive.dataroot.folders import safe_name
+from archive.dataroot.folders import NAME_BYTES, safe_name
 from archive.outputs.context import FormContext, FormValues, case_context, form_context
 from docgen.catalog import BUILTIN_TEMPLATES, FormSpec
 from docgen.convert import convert_to_pdf
 from docgen.packet import PacketPart, merge_pdfs
 from docgen.render import RenderJob, render_forms
-
-NAME_CHARS = 80
 
 
 @dataclass(frozen=True)
@@ -75,7 +73,7 @@ def generate_forms(archive: Archive, case_no: str, form_ids: list[str], values: 
     reason = next((r for spec, f in zip(specs, forms, strict=True) if (r := _suspend_reason(spec, f.context))), None)
     with tempfile.TemporaryDirectory(prefix="daiban-render-", dir=archive.root.work_dir()) as tmp:
         work = Path(tmp)
-        names = [work / f"{safe_name(spec.title, NAME_CHARS)}.docx" for spec in specs]
+        names = [work / f"{safe_name(spec.title, NAME_BYTES)}.docx" for spec in specs]
         jobs = [RenderJob(spec, f.context) for spec, f in zip(specs, forms, strict=True)]
         docx_files = render_forms(jobs, names, _template_dirs(archive))
         pdf_files = convert_to_pdf(docx_files, work) if pdf else [None] * len(specs)
