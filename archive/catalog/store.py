@@ -188,12 +188,21 @@ def _file_locked(archive: Archive, case_no: str, filings: list[Filing], signed: 
         for (doc_id, rel), f in zip(placed, filings, strict=True):
             _place(archive, doc_id, f.source, rel)
             crash_point("store.placed")
+        _commit(archive, case_no, ids, filings, signed, reason_code)
     except OSError as exc:
         _roll_back_interrupted(archive)
         raise storage_error(exc, archive.root.path) from exc
     except BaseException:
+        # Placed copies are removed again (which also frees the room a full disk needs to roll back).
         _roll_back_interrupted(archive)
         raise
+    crash_point("store.committed")
+    return ids
+
+
+def _commit(archive: Archive, case_no: str, ids: list[int], filings: list[Filing], signed: bool,
+            reason_code: int | None) -> None:
+    """Mark the placed rows filed with their events, index work and the step they prove, in one transaction."""
     with archive.write() as conn:
         row = case_row(conn, case_no)
         for doc_id, f in zip(ids, filings, strict=True):
@@ -206,8 +215,6 @@ def _file_locked(archive: Archive, case_no: str, filings: list[Filing], signed: 
         for form_id, doc_id in forms_filed.items():
             if _transition(archive, conn, row, form_id, signed, reason_code, doc_id):
                 row = case_row(conn, case_no)
-    crash_point("store.committed")
-    return ids
 
 
 def leftovers(archive: Archive, doc_id: int, rel: str) -> list[Path]:

@@ -1,8 +1,9 @@
 """Carrying out the index outbox after a catalog commit: a failure never undoes a filing, it waits for `index sync`."""
 
+import contextlib
 import logging
 
-from archive.base.errors import DaibanError
+from archive.base.errors import DaibanError, StorageError, storage_error
 from archive.catalog import outbox
 from archive.catalog.session import Archive
 from archive.indexing.records import index_records, live_backend
@@ -29,9 +30,13 @@ def run_outbox(archive: Archive) -> int:
     try:
         _apply(archive, sorted({item.doc_id for item in items}))
     except (DaibanError, OSError) as exc:
-        message = getattr(exc, "message", None) or str(exc)
-        outbox.failed(archive, [item.id for item in items], message)
+        message = exc.message if isinstance(exc, DaibanError) else storage_error(exc, archive.root.path).message
         log.warning("全文索引未能更新（已记录，运行 daiban index sync 补齐）：%s", message)
+        with contextlib.suppress(StorageError):
+            # The work itself is already in the outbox: only the note of this attempt may be lost.
+            outbox.failed(archive, [item.id for item in items], message)
         return len(items)
-    outbox.done(archive, [item.id for item in items])
+    with contextlib.suppress(StorageError):
+        # Left in the outbox, the work is only done again by the next writer: it is idempotent.
+        outbox.done(archive, [item.id for item in items])
     return 0
