@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from archive.base.errors import ExternalToolError, InputFileError, UsageError
-from archive.base.processes import kill_group
+from archive.base.processes import child_environment, guarded, kill_group
 from docgen.errors import ConversionError
 
 SOFFICE_NAMES = ("soffice", "libreoffice")
@@ -53,9 +53,10 @@ def convert_to_pdf(docx_files: Sequence[Path], out_dir: Path, *, timeout: float 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     limit = default_timeout(len(sources)) if timeout is None else timeout
-    with tempfile.TemporaryDirectory(prefix="daiban-lo-") as work, \
-            tempfile.TemporaryDirectory(prefix=".pdf-", dir=out_dir) as staging:
-        profile = Path(work) / "profile"
+    # The private profile lives beside the output, inside the caller's scratch folder, so a killed
+    # run leaves nothing in /tmp.
+    with tempfile.TemporaryDirectory(prefix=".pdf-", dir=out_dir) as staging:
+        profile = Path(staging) / ".profile"
         _run(soffice_command(executable, profile, Path(staging), sources), limit, sources)
         produced = [Path(staging) / f"{source.stem}.pdf" for source in sources]
         failed = [source for source, pdf in zip(sources, produced, strict=True) if not _nonempty(pdf)]
@@ -98,9 +99,11 @@ def _check_sources(docx_files: Sequence[Path]) -> list[Path]:
 
 
 def _run(command: list[str], timeout: float, sources: list[Path]) -> None:
-    # A session of its own lets us kill soffice and every child it forks as one process group.
-    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, env=soffice_environment(), start_new_session=True)
+    # A session of its own lets us kill soffice and every child it forks as one process group;
+    # the guard leading that group kills it too if daiban itself dies.
+    process = subprocess.Popen(guarded(command), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, env=child_environment(soffice_environment()),
+                               start_new_session=True)
     try:
         _, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:

@@ -201,7 +201,7 @@ def test_timeout_kills_the_worker_and_leaves_nothing(form_pdf, tmp_path, monkeyp
     assert scan.name in info.value.message and "超时" in info.value.message
     assert list(out.parent.iterdir()) == []
     assert list(work.iterdir()) == []
-    assert _processes_in(work) == []
+    assert _processes_in(tmp_path) == []
 
 
 def _encrypted(path: Path, data: bytes) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import select, text
 
+from archive.base.scratch import abandoned
 from archive.base.terms import DocState
 from archive.catalog import events
 from archive.catalog.cases import REQUIRED_FACTS, case_row
@@ -91,6 +92,9 @@ def _check_staging(archive: Archive, pending_ids: set[int], report: Report) -> N
             continue
         report.problems.append(Finding("unexplained_file", path.relative_to(archive.root.path).as_posix(),
                                        "暂存区中来历不明的文件"))
+    for path in abandoned(archive.root.staging_dir):
+        report.notes.append(Finding("abandoned_scratch", path.relative_to(archive.root.path).as_posix(),
+                                    "被终止的运行留下的临时文件夹：下一次生成表单或入库时自动清理"))
 
 
 def _check_events(archive: Archive, conn, doc_rows, case_nos: set[str], report: Report) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archive.base.errors import RootError
+from archive.base.scratch import scratch_dir, sweep
 
 SETTINGS_FILE = "daiban.toml"
 CATALOG_FILE = "daiban.sqlite"
@@ -84,6 +85,11 @@ class DataRoot:
         """The staging folder, created if a copy of the root lost its empty folders."""
         self.staging_dir.mkdir(parents=True, exist_ok=True)
         return self.staging_dir
+
+    def scratch(self, purpose: str):
+        """A scratch folder in .staging for one run, after removing those killed runs left behind."""
+        sweep(self.work_dir())
+        return scratch_dir(self.staging_dir, purpose)
 
 
 def resolve_root(option: Path | None) -> Path:

@@ -9,7 +9,6 @@ kept beside the PDF/A, never modified.
 import logging
 import re
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -261,8 +260,7 @@ def ingest_file(archive: Archive, source: Path, target: Target = Target(), consu
             fail_input(archive, source, "duplicate", f"重复文件，已存于{where}", move=True)
         return [Outcome(display_name(source.name), IngestStatus.DUPLICATE, f"{source}：重复文件，已存于{where}",
                         reason="duplicate")]
-    with tempfile.TemporaryDirectory(prefix="daiban-ingest-", dir=archive.root.work_dir()) as tmp:
-        work = Path(tmp)
+    with archive.root.scratch("ingest") as work:
         try:
             ocr = ocr_to_pdfa(source, work / "ocr.pdf", archive.settings.ocr, archive.settings.ocr_timeout,
                               progress=progress.step)

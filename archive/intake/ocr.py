@@ -24,7 +24,7 @@ from pathlib import Path
 import pikepdf
 
 from archive.base.errors import ExternalToolError, UsageError
-from archive.base.processes import kill_group
+from archive.base.processes import child_environment, kill_group
 from archive.content.pdftotext import pdftotext
 from archive.dataroot.settings import OcrSettings
 from archive.intake.ocr_worker import PROTOCOL_FD_ENV
@@ -87,7 +87,7 @@ def _check_settings(settings: OcrSettings) -> None:
 
 
 def _worker_env(work_dir: Path, protocol_fd: int) -> dict[str, str]:
-    env = dict(os.environ)
+    env = child_environment(os.environ)
     # Tesseract's OpenMP threads spin on a busy machine: 16–174 s instead of ~4 s a page.
     env["OMP_THREAD_LIMIT"] = "1"
     env["TMPDIR"] = str(work_dir)
@@ -249,7 +249,8 @@ def ocr_to_pdfa(src: Path, out_pdf: Path, settings: OcrSettings = OcrSettings(),
     scan = inspect_scan(src)
     part = out_pdf.with_name(f".{out_pdf.name}.part")
     try:
-        with tempfile.TemporaryDirectory(prefix="daiban-ocr-") as tmp:
+        # Beside the output, in the caller's scratch folder: a killed run leaves nothing in /tmp.
+        with tempfile.TemporaryDirectory(prefix=".ocr-", dir=out_pdf.parent) as tmp:
             work_dir = Path(tmp)
             sidecar = work_dir / "sidecar.txt"
             request = _request(ocr_source(scan, work_dir).resolve(), part.resolve(),

@@ -11,11 +11,14 @@ This module is also an ocrmypdf plugin (it supplies the progress reporter).
 import json
 import logging
 import os
+import signal
 import sys
 import traceback
 from pathlib import Path
 
 import pluggy
+
+from archive.base.processes import die_with_parent
 
 # The same marker as ocrmypdf.hookimpl, without importing ocrmypdf into the parent process.
 hookimpl = pluggy.HookimplMarker("ocrmypdf")
@@ -108,8 +111,16 @@ def run(request: dict) -> dict:
     return {"skip_text": True, "pdfa": False}
 
 
+def _kill_group(_signum, _frame) -> None:
+    os.killpg(0, signal.SIGKILL)
+
+
 def main() -> int:
     """Read the request file named by the first argument, run it, and report done or error."""
+    # Leading its own process group, the worker takes ocrmypdf's page workers and Tesseract
+    # with it when daiban dies.
+    signal.signal(signal.SIGTERM, _kill_group)
+    die_with_parent(signal.SIGTERM)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr,
                         format="%(levelname)s %(name)s: %(message)s")
     request = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))

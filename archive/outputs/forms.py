@@ -1,6 +1,5 @@
 """Generating a case's forms and filing them (生成表单), and stage packets with one print PDF (材料包)."""
 
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -71,8 +70,7 @@ def generate_forms(archive: Archive, case_no: str, form_ids: list[str], values: 
     base = case_context(archive, case_no)
     forms = [form_context(archive, base, spec, values, when) for spec in specs]
     reason = next((r for spec, f in zip(specs, forms, strict=True) if (r := _suspend_reason(spec, f.context))), None)
-    with tempfile.TemporaryDirectory(prefix="daiban-render-", dir=archive.root.work_dir()) as tmp:
-        work = Path(tmp)
+    with archive.root.scratch("render") as work:
         names = [work / f"{safe_name(spec.title, NAME_BYTES)}.docx" for spec in specs]
         jobs = [RenderJob(spec, f.context) for spec, f in zip(specs, forms, strict=True)]
         docx_files = render_forms(jobs, names, _template_dirs(archive))
