@@ -16,6 +16,7 @@ from archive.casework.values import checked_text
 from archive.catalog import store
 from archive.catalog.cases import get_case
 from archive.catalog.documents import FiledDocument
+from archive.catalog.scans import ScanPart
 from archive.catalog.session import Archive
 from archive.catalog.store import Filing
 from archive.content.fileinfo import inspect
@@ -67,12 +68,12 @@ def _filing(archive: Archive, request: FilingRequest, signed: bool) -> Filing:
     )
 
 
-def file_documents(archive: Archive, case_no: str, requests: Sequence[FilingRequest],
-                   signed: bool = False, reason_code: int | None = None) -> FilingResult:
+def file_documents(archive: Archive, case_no: str, requests: Sequence[FilingRequest], signed: bool = False,
+                   reason_code: int | None = None, scan_part: ScanPart | None = None) -> FilingResult:
     """File files into a case, all or nothing; a signed form moves the case; the index follows the commit."""
     before = get_case(archive, case_no).status
     filings = [_filing(archive, r, signed) for r in requests]
-    filed = store.file_documents(archive, case_no, filings, signed, reason_code)
+    filed = store.file_documents(archive, case_no, filings, signed, reason_code, scan_part)
     run_outbox(archive)
     return FilingResult(filed, before, get_case(archive, case_no).status)
 

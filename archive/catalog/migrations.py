@@ -19,6 +19,7 @@ from archive.catalog.schema import (
     outbox,
     people,
     review,
+    scan_parts,
 )
 
 Migration = Callable[[Connection], None]
@@ -56,9 +57,13 @@ def _v3_index_outbox(conn: Connection) -> None:
     _index_queue_v2.drop(conn)
 
 
+def _v4_scan_parts(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[scan_parts])
+
+
 # MIGRATIONS[n] brings a catalog from schema version n to n + 1.
 MIGRATIONS: dict[int, Migration] = {
-    0: _v1_core_tables, 1: _v2_review_and_index_queue, 2: _v3_index_outbox,
+    0: _v1_core_tables, 1: _v2_review_and_index_queue, 2: _v3_index_outbox, 3: _v4_scan_parts,
 }
 
 

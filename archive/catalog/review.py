@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from archive.base.errors import NotFoundError, UsageError
 from archive.base.terms import ReviewState
-from archive.catalog import events
+from archive.catalog import events, scans
+from archive.catalog.scans import ScanPart
 from archive.catalog.schema import review
 from archive.catalog.session import Archive
 from archive.dataroot.folders import NAME_BYTES, safe_name
@@ -70,8 +71,11 @@ def _copy_into(source: Path, target: Path, move: bool) -> None:
         shutil.copy2(source, target)
 
 
-def add_item(archive: Archive, new: NewReviewItem, move_original: bool) -> ReviewItem:
-    """Put a scan into the queue: a row, and its folder holding the OCR'd PDF and the original."""
+def add_item(archive: Archive, new: NewReviewItem, scan_part: ScanPart | None = None) -> ReviewItem:
+    """Put a scan into the queue: a row, and its folder holding the OCR'd PDF and a copy of the original.
+
+    A part of a scanned stack is recorded as handled in the same transaction.
+    """
     with archive.write() as conn:
         review_id = conn.execute(review.insert().values(
             source_name=new.source_name, original="", pdf=None, sha256=new.sha256,
@@ -83,12 +87,14 @@ def add_item(archive: Archive, new: NewReviewItem, move_original: bool) -> Revie
         kept_original = folder / f"原件{new.original.suffix.lower()}"
         kept_pdf = folder / "识别结果.pdf"
         _copy_into(new.pdf, kept_pdf, move=True)
-        _copy_into(new.original, kept_original, move=move_original)
+        _copy_into(new.original, kept_original, move=False)
         rel = archive.root.path
         conn.execute(review.update().where(review.c.id == review_id).values(
             original=kept_original.relative_to(rel).as_posix(), pdf=kept_pdf.relative_to(rel).as_posix()))
         events.append(conn, archive.actor, "review.added", review_id=review_id, source=new.source_name,
                       reason=new.reason, guesses=[g.case_no for g in new.guesses])
+        if scan_part:
+            scans.record(conn, scan_part, review_id=review_id)
     return get_item(archive, review_id)
 
 

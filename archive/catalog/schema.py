@@ -13,7 +13,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 metadata = MetaData()
 
@@ -143,6 +143,19 @@ outbox = Table(
     Column("created", String, nullable=False),
     Column("attempts", Integer, nullable=False, default=0),
     Column("error", String),
+)
+
+scan_parts = Table(
+    "scan_parts", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("scan_sha256", String, nullable=False, index=True),
+    Column("part", Integer, nullable=False),
+    Column("parts", Integer, nullable=False),
+    Column("pages", String, nullable=False),
+    Column("doc_id", Integer),
+    Column("review_id", Integer),
+    Column("created", String, nullable=False),
+    UniqueConstraint("scan_sha256", "part"),
 )
 
 # The event log is append-only: the database itself refuses edits, so that only

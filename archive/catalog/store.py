@@ -32,10 +32,11 @@ from archive.base.errors import (
 from archive.base.faults import crash_point
 from archive.base.locks import exclusive
 from archive.base.terms import SUSPEND_REASONS, CaseStatus, Category, DocKind, DocState
-from archive.catalog import events, outbox
+from archive.catalog import events, outbox, scans
 from archive.catalog.cases import case_row
 from archive.catalog.documents import FiledDocument, get_document, to_document
 from archive.catalog.lifecycle import proved_by, refusal
+from archive.catalog.scans import ScanPart
 from archive.catalog.schema import cases, documents
 from archive.catalog.schema import events as events_table
 from archive.catalog.session import Archive
@@ -165,17 +166,20 @@ def _check_transition(archive: Archive, row, form_id: str | None, signed: bool,
         raise UsageError(f"中止须注明中止情形（--reason 1-7）：\n  {reasons}")
 
 
-def file_documents(archive: Archive, case_no: str, filings: list[Filing],
-                   signed: bool = False, reason_code: int | None = None) -> list[FiledDocument]:
-    """File checked files into a case, all or nothing; fires the lifecycle step a signed form proves."""
+def file_documents(archive: Archive, case_no: str, filings: list[Filing], signed: bool = False,
+                   reason_code: int | None = None, scan_part: ScanPart | None = None) -> list[FiledDocument]:
+    """File checked files into a case, all or nothing; fires the lifecycle step a signed form proves.
+
+    A part of a scanned stack is recorded as handled in the same transaction.
+    """
     with exclusive(archive.root.store_lock):
         _roll_back_interrupted(archive)
-        ids = _file_locked(archive, case_no, filings, signed, reason_code)
+        ids = _file_locked(archive, case_no, filings, signed, reason_code, scan_part)
     return [get_document(archive, i) for i in ids]
 
 
 def _file_locked(archive: Archive, case_no: str, filings: list[Filing], signed: bool,
-                 reason_code: int | None) -> list[int]:
+                 reason_code: int | None, scan_part: ScanPart | None) -> list[int]:
     with archive.write() as conn:
         row = case_row(conn, case_no)
         _check_duplicates(conn, row.id, filings)
@@ -188,7 +192,7 @@ def _file_locked(archive: Archive, case_no: str, filings: list[Filing], signed: 
         for (doc_id, rel), f in zip(placed, filings, strict=True):
             _place(archive, doc_id, f.source, rel)
             crash_point("store.placed")
-        _commit(archive, case_no, ids, filings, signed, reason_code)
+        _commit(archive, case_no, ids, filings, signed, reason_code, scan_part)
     except OSError as exc:
         _roll_back_interrupted(archive)
         raise storage_error(exc, archive.root.path) from exc
@@ -201,7 +205,7 @@ def _file_locked(archive: Archive, case_no: str, filings: list[Filing], signed: 
 
 
 def _commit(archive: Archive, case_no: str, ids: list[int], filings: list[Filing], signed: bool,
-            reason_code: int | None) -> None:
+            reason_code: int | None, scan_part: ScanPart | None) -> None:
     """Mark the placed rows filed with their events, index work and the step they prove, in one transaction."""
     with archive.write() as conn:
         row = case_row(conn, case_no)
@@ -211,6 +215,8 @@ def _commit(archive: Archive, case_no: str, ids: list[int], filings: list[Filing
                           title=f.title, category=f.category.name, form=f.form_id,
                           kind=f.kind, sha256=f.sha256, source=f.source_name, source_bytes=f.source_bytes)
         outbox.enqueue(conn, ids)
+        if scan_part:
+            scans.record(conn, scan_part, doc_id=ids[0])
         forms_filed = {f.form_id: doc_id for doc_id, f in zip(ids, filings, strict=True) if f.form_id}
         for form_id, doc_id in forms_filed.items():
             if _transition(archive, conn, row, form_id, signed, reason_code, doc_id):

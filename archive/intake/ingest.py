@@ -17,12 +17,15 @@ from pathlib import Path
 import pikepdf
 
 from archive.base.errors import DaibanError, DuplicateError, ExitCode, NotFoundError, TransitionError, UsageError
+from archive.base.faults import crash_point
 from archive.base.terms import DocKind
 from archive.base.text import display_name
 from archive.casework.filing import FilingRequest, file_documents
 from archive.catalog import review as queue
+from archive.catalog import scans
 from archive.catalog.cases import get_case
-from archive.catalog.documents import generated_pdf_id, locate
+from archive.catalog.documents import generated_pdf_id, get_document, locate
+from archive.catalog.scans import HandledPart, ScanPart, record_alone
 from archive.catalog.session import Archive
 from archive.content.fileinfo import sha256_of
 from archive.dataroot.folders import NAME_BYTES, safe_name
@@ -161,26 +164,27 @@ def _extract(pdf: Path, pages: list[int], out: Path) -> Path:
     return out
 
 
-def _file_segment(archive: Archive, source: Path, part: Path, text: str, case_no: str, form_id: str | None,
-                  category: str | None, identity: DocIdentity | None, with_original: bool) -> list[int]:
+def _file_segment(archive: Archive, scan: "_Scan", part: Path, text: str, case_no: str, form_id: str | None,
+                  category: str | None, identity: DocIdentity | None, scan_part: ScanPart) -> list[int]:
     spec = archive.forms.get(form_id) if form_id else None
-    title = spec.title if spec else Path(display_name(source.name)).stem
+    title = spec.title if spec else Path(scan.name).stem
     parent = generated_pdf_id(archive, identity.case_no, identity.form_id, identity.version) if identity else None
     requests = [FilingRequest(part, category=category, form_id=form_id, text=text, parent_id=parent,
                               kind=DocKind.SIGNED if form_id else DocKind.UPLOAD, title=title)]
-    if with_original:
-        requests.append(FilingRequest(source, category=category, form_id=form_id, kind=DocKind.ORIGINAL,
+    # The original scan goes with the first of its parts filed into each case.
+    if locate(archive, scan.sha256, case_no) is None:
+        requests.append(FilingRequest(scan.source, category=category, form_id=form_id, kind=DocKind.ORIGINAL,
                                       title=f"{title} 原始扫描件", text=""))
-    filed = file_documents(archive, case_no, requests, signed=bool(form_id)).documents
+    filed = file_documents(archive, case_no, requests, signed=bool(form_id), scan_part=scan_part).documents
     return [d.id for d in filed]
 
 
-def _to_review(archive: Archive, source: Path, sha256: str, part: Path, text: str, pages: list[int],
-               reason: str, consume: bool) -> Outcome:
-    item = send_to_review(archive, part, source, sha256, len(pages), text, reason, move_original=consume)
+def _to_review(archive: Archive, scan: "_Scan", part: Path, text: str, segment: Segment, reason: str,
+               scan_part: ScanPart) -> Outcome:
+    item = send_to_review(archive, part, scan.source, scan.sha256, len(segment.pages), text, reason, scan_part)
     hint = "；".join(f"{g.case_no}（{g.why}）" for g in item.guesses) or "无"
-    return Outcome(display_name(source.name), IngestStatus.REVIEW, f"转入待审核 #{item.id}：{reason}。推测：{hint}",
-                   [p + 1 for p in pages], review_id=item.id, reason=reason)
+    return Outcome(scan.name, IngestStatus.REVIEW, f"转入待审核 #{item.id}：{reason}。推测：{hint}",
+                   [p + 1 for p in segment.pages], review_id=item.id, reason=reason)
 
 
 def _segments(archive: Archive, ocr: OcrResult, target: Target) -> list[Segment]:
@@ -202,38 +206,52 @@ def _route(segment: Segment, target: Target) -> tuple[str | None, str | None, Do
 @dataclass(frozen=True)
 class _Scan:
     source: Path
+    name: str
     sha256: str
     ocr: OcrResult
     work: Path
-    consume: bool
 
 
 def _handle_segment(archive: Archive, scan: _Scan, segment: Segment, target: Target, index: int,
-                    originals: set[str]) -> Outcome:
-    source, ocr = scan.source, scan.ocr
+                    scan_part: ScanPart) -> Outcome:
+    ocr = scan.ocr
     pages = [p + 1 for p in segment.pages]
     # Named after the scan and its pages: the catalog records this as the document's source.
-    stem = safe_name(Path(display_name(source.name)).stem, NAME_BYTES)
+    stem = safe_name(Path(scan.name).stem, NAME_BYTES)
     part = _extract(ocr.output, segment.pages, scan.work / f"{stem} 第{pages[0]}-{pages[-1]}页.pdf")
     text = "\n\n".join(ocr.texts[p] for p in segment.pages if ocr.texts[p])
     case_no, form_id, identity = _route(segment, target)
-    move_original = scan.consume and index == 0
     if case_no is None or (form_id is None and target.category is None):
         before_first_code = index == 0 and len(ocr.texts) > len(segment.pages)
         reason = "首页前无二维码的页面" if before_first_code else "未识别到本系统表单二维码"
-        return _to_review(archive, source, scan.sha256, part, text, segment.pages, reason, move_original)
+        return _to_review(archive, scan, part, text, segment, reason, scan_part)
     try:
-        ids = _file_segment(archive, source, part, text, case_no, form_id, target.category, identity,
-                            with_original=case_no not in originals)
+        ids = _file_segment(archive, scan, part, text, case_no, form_id, target.category, identity, scan_part)
     except (TransitionError, NotFoundError, UsageError) as exc:
-        return _to_review(archive, source, scan.sha256, part, text, segment.pages, exc.message, move_original)
+        return _to_review(archive, scan, part, text, segment, exc.message, scan_part)
     except DuplicateError as exc:
-        return Outcome(display_name(source.name), IngestStatus.DUPLICATE, exc.message, pages, case_no, form_id)
-    originals.add(case_no)
+        record_alone(archive, scan_part)
+        return Outcome(scan.name, IngestStatus.DUPLICATE, exc.message, pages, case_no, form_id)
     label = f"《{archive.forms.get(form_id).title}》签署件" if form_id else target.category
     where = f"归入 {case_no}：{label}（第 {pages[0]}–{pages[-1]} 页）"
-    return Outcome(display_name(source.name), IngestStatus.FILED, where, pages, case_no, form_id,
+    return Outcome(scan.name, IngestStatus.FILED, where, pages, case_no, form_id,
                    str(identity) if identity else None, ids)
+
+
+def _handle_scan(archive: Archive, scan: _Scan, target: Target, done: set[int]) -> list[Outcome]:
+    """Handle every part of the scan not handled by an earlier run, each recorded as it is done."""
+    segments = _segments(archive, scan.ocr, target)
+    outcomes = []
+    for index, segment in enumerate(segments):
+        pages = [p + 1 for p in segment.pages]
+        if index in done:
+            outcomes.append(Outcome(scan.name, IngestStatus.DUPLICATE,
+                                    f"第 {pages[0]}–{pages[-1]} 页已于此前入库时处理", pages))
+            continue
+        part = ScanPart(scan.sha256, index, len(segments), f"{pages[0]}-{pages[-1]}")
+        outcomes.append(_handle_segment(archive, scan, segment, target, index, part))
+        crash_point("ingest.part_done")
+    return outcomes
 
 
 def failed_outcome(archive: Archive, source: Path, error: DaibanError, consume: bool) -> Outcome:
@@ -247,31 +265,48 @@ def failed_outcome(archive: Archive, source: Path, error: DaibanError, consume: 
                    exit_code=error.exit_code)
 
 
+def _part_place(archive: Archive, part: HandledPart) -> str:
+    if part.doc_id is not None:
+        doc = get_document(archive, part.doc_id)
+        return f"案件 {doc.case_no} 件号 {doc.item_no:04d}（{doc.path}）"
+    return f"待审核队列 #{part.review_id}" if part.review_id is not None else "（与已归档文件相同，未另存）"
+
+
+def _already_in(archive: Archive, sha256: str, handled: list[HandledPart]) -> str | None:
+    """Where a scan already is, if all of it is (a scan some of whose parts are handled is resumed)."""
+    if handled:
+        complete = len(handled) == handled[0].parts
+        return "、".join(_part_place(archive, part) for part in handled) if complete else None
+    return _where(archive, sha256)
+
+
 def ingest_file(archive: Archive, source: Path, target: Target = Target(), consume: bool = False,
                 progress: IngestProgress = IngestProgress()) -> list[Outcome]:
-    """Ingest one scan (maybe a stack of several forms); never raises for bad input, reports it."""
+    """Ingest one scan (maybe a stack of several forms); never raises for bad input, reports it.
+
+    A scan whose parts were partly handled by a run that was killed is resumed where it stopped.
+    """
+    name = display_name(source.name)
     try:
         sha256 = sha256_of(source) if source.is_file() else None
     except OSError as exc:
         unreadable = ScanInputError(source, Reason.UNREADABLE, f"{source}：无法读取（{exc.strerror}）")
         return [failed_outcome(archive, source, unreadable, consume)]
-    if sha256 and (where := _where(archive, sha256)):
+    handled = scans.handled(archive, sha256) if sha256 else []
+    if sha256 and (where := _already_in(archive, sha256, handled)):
         if consume:
             fail_input(archive, source, "duplicate", f"重复文件，已存于{where}", move=True)
-        return [Outcome(display_name(source.name), IngestStatus.DUPLICATE, f"{source}：重复文件，已存于{where}",
-                        reason="duplicate")]
+        return [Outcome(name, IngestStatus.DUPLICATE, f"{source}：重复文件，已存于{where}", reason="duplicate")]
     with archive.root.scratch("ingest") as work:
         try:
             ocr = ocr_to_pdfa(source, work / "ocr.pdf", archive.settings.ocr, archive.settings.ocr_timeout,
                               progress=progress.step)
         except DaibanError as exc:
             return [failed_outcome(archive, source, exc, consume)]
-        scan = _Scan(source, sha256, ocr, work, consume)
-        originals: set[str] = set()
-        outcomes = [_handle_segment(archive, scan, seg, target, i, originals)
-                    for i, seg in enumerate(_segments(archive, ocr, target))]
-    if consume and source.exists() and not any(o.status == IngestStatus.REVIEW for o in outcomes):
-        source.unlink()
+        outcomes = _handle_scan(archive, _Scan(source, name, sha256, ocr, work), target,
+                                {h.part for h in handled})
+    if consume:
+        source.unlink(missing_ok=True)
     return outcomes
 
 

@@ -17,17 +17,18 @@ from archive.catalog import review as queue
 from archive.catalog.documents import FiledDocument, locate
 from archive.catalog.events import now
 from archive.catalog.review import NewReviewItem, ReviewItem
+from archive.catalog.scans import ScanPart
 from archive.catalog.session import Archive
 from archive.dataroot.folders import NAME_BYTES, safe_name
 from archive.intake.guess import guess_cases
 
 
-def send_to_review(archive: Archive, pdf: Path, original: Path, sha256: str, pages: int,
-                   text: str, reason: str, move_original: bool) -> ReviewItem:
-    """Queue a scan (its OCR'd PDF and the original) for a person, with the best guesses of its case."""
+def send_to_review(archive: Archive, pdf: Path, original: Path, sha256: str, pages: int, text: str, reason: str,
+                   scan_part: ScanPart | None = None) -> ReviewItem:
+    """Queue a scan (its OCR'd PDF and a copy of the original) for a person, with the best guesses of its case."""
     new = NewReviewItem(pdf, original, display_name(original.name), sha256, pages, text, guess_cases(archive, text),
                         reason)
-    return queue.add_item(archive, new, move_original)
+    return queue.add_item(archive, new, scan_part)
 
 
 def list_items(archive: Archive, show_all: bool = False) -> list[ReviewItem]:
