@@ -432,15 +432,17 @@ def log_cmd(case_no, as_json):
 @main.command("verify")
 @root_option
 @click.argument("case_no", required=False)
+@click.option("--head", "anchor", metavar="序号:哈希",
+              help="保存在库外的事件链头（此前 verify 打印的），用以证明其前的事件未被改写")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
-def verify_cmd(case_no, as_json):
-    """校验：文件与目录、sha256、事件链一致；有问题时退出码非零。"""
+def verify_cmd(case_no, anchor, as_json):
+    """校验：文件与目录、sha256、事件日志与目录一致；有问题时退出码非零。"""
     from archive.catalog.verify import verify
 
-    report = verify(_archive(), case_no)
+    report = verify(_archive(), case_no, anchor)
     if as_json:
-        _json({"ok": report.ok, "documents": report.documents, "files": report.files,
-               "events": report.events, "problems": report.problems, "notes": report.notes})
+        _json({"ok": report.ok, "documents": report.documents, "files": report.files, "events": report.events,
+               "head": report.head, "problems": report.problems, "notes": report.notes})
     else:
         for f in report.problems:
             click.echo(f"问题 [{f.code}] {f.where}：{f.message}")
@@ -448,6 +450,7 @@ def verify_cmd(case_no, as_json):
             click.echo(f"说明 [{f.code}] {f.where}：{f.message}")
         verdict = "校验通过" if report.ok else f"校验未通过：{len(report.problems)} 个问题"
         click.echo(f"{verdict}（文件 {report.documents} 件，磁盘文件 {report.files} 个，事件 {report.events} 条）")
+        click.echo(f"事件链头：{report.head}（请另行保存，日后用 daiban verify --head 证明其前的记录未被改写）")
     if not report.ok:
         _exit(ExitCode.INTEGRITY)
 

@@ -74,7 +74,7 @@ def test_stray_file_and_edited_checksum_in_catalog(daiban, filed, case_no):
     with sqlite3.connect(daiban.root / "daiban.sqlite") as db:
         db.execute("UPDATE documents SET sha256=? WHERE id=?", ("0" * 64, filed[0]["id"]))
     found = {code for code, _ in findings(daiban, case_no)}
-    assert found == {"unexplained_file", "checksum_mismatch", "event_mismatch"}
+    assert found == {"unexplained_file", "checksum_mismatch", "document_changed"}
 
 
 CRASH_POINTS = ["store.pending", "store.staged", "store.placed", "store.committed"]

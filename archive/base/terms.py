@@ -85,6 +85,18 @@ class ReviewState(StrEnum):
         return {"waiting": "待审核", "filed": "已归档", "rejected": "已退回"}[self.value]
 
 
+# A case's facts (English field names as stored) and their labels on forms and screens.
+FACT_LABELS = {
+    "project_name": "项目名称", "unit": "项目单位", "credit_code": "统一社会信用代码",
+    "project_code": "项目代码", "project_type": "项目类型", "location": "建设地点",
+    "scale": "建设规模及内容", "investment": "总投资（万元）", "funding": "资金来源",
+    "land": "用地情况", "contact": "联系人", "phone": "联系电话", "manager": "项目长",
+    "manager_phone": "项目长电话", "agents": "代办员",
+}
+REQUIRED_FACTS = ("project_name", "unit", "credit_code", "project_type", "location", "scale",
+                  "contact", "phone", "manager")
+
+
 # The four approval stages of seed 001.
 STAGES = ("立项用地规划许可阶段", "工程建设许可阶段", "施工许可阶段", "竣工验收阶段")
 LEVELS = ("市级", "县级", "省级")

@@ -7,9 +7,9 @@ from dataclasses import fields
 from pathlib import Path
 
 from archive.base.errors import UsageError, ValidationError
-from archive.base.terms import PROJECT_TYPES
+from archive.base.terms import FACT_LABELS, PROJECT_TYPES, REQUIRED_FACTS
 from archive.casework.values import amount_problem, kind_of, text_problem
-from archive.catalog.cases import FACT_LABELS, REQUIRED_FACTS, CaseFacts
+from archive.catalog.cases import CaseFacts
 from docgen.formatting import money
 
 CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"

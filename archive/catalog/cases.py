@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 from archive.base.errors import NotFoundError, TransitionError, UsageError
 from archive.base.terms import CaseStatus, DocState, MatterStatus, Role
 from archive.catalog import events
+from archive.catalog.evidence import case_record
 from archive.catalog.lifecycle import step_to
 from archive.catalog.schema import cases, documents, matters, people
 from archive.catalog.session import Archive
@@ -37,15 +38,6 @@ class CaseFacts:
     agents: list[str] = field(default_factory=list)
 
 
-FACT_LABELS = {
-    "project_name": "项目名称", "unit": "项目单位", "credit_code": "统一社会信用代码",
-    "project_code": "项目代码", "project_type": "项目类型", "location": "建设地点",
-    "scale": "建设规模及内容", "investment": "总投资（万元）", "funding": "资金来源",
-    "land": "用地情况", "contact": "联系人", "phone": "联系电话", "manager": "项目长",
-    "manager_phone": "项目长电话", "agents": "代办员",
-}
-REQUIRED_FACTS = ("project_name", "unit", "credit_code", "project_type", "location", "scale",
-                  "contact", "phone", "manager")
 # Facts kept as people on the case (so a change of 项目长 keeps the former one), not as case columns.
 PEOPLE_FACTS = ("contact", "phone", "manager", "manager_phone", "agents")
 
@@ -149,8 +141,10 @@ def insert_case(archive: Archive, facts: CaseFacts, today: date) -> Case:
         for role, name, phone in roles:
             conn.execute(people.insert().values(case_id=case_id, role=role, name=name,
                                                 phone=phone, since=stamp))
-        events.append(conn, archive.actor, "case.opened", case_no=case_no,
-                      project=facts.project_name, unit=facts.unit, status=CaseStatus.REGISTERED)
+        row = conn.execute(select(cases).where(cases.c.id == case_id)).first()
+        events.append(conn, archive.actor, "case.opened", case_no=case_no, project=facts.project_name,
+                      unit=facts.unit, status=CaseStatus.REGISTERED, record=case_record(row),
+                      people=[[str(role), name, phone] for role, name, phone in roles])
         created = load_case(conn, case_no)
     (archive.root.path / folder).mkdir(parents=True, exist_ok=True)
     return created
@@ -204,7 +198,7 @@ def change_manager(archive: Archive, case_no: str, name: str, phone: str = "") -
                                             phone=phone, since=stamp))
         conn.execute(cases.update().where(cases.c.id == row.id).values(updated=stamp))
         events.append(conn, archive.actor, "case.manager_changed", case_no=case_no,
-                      old=current.name if current else None, new=name)
+                      old=current.name if current else None, new=name, phone=phone)
         return load_case(conn, case_no)
 
 

@@ -27,6 +27,8 @@ ACTION_LABELS = {
 }
 
 
+# Whole records kept as evidence (verify reads them); the summary shows the keys above them.
+UNSHOWN = {"record", "people"}
 DETAIL_LABELS = {
     "title": "题名", "category": "类别", "form": "表单", "kind": "性质", "source": "来源文件",
     "old": "原", "new": "新", "proof": "依据", "reason_code": "中止情形", "reason": "原因",
@@ -46,7 +48,7 @@ def describe(details: dict) -> str:
     """An event's details in one line for people (checksums shortened, empty values left out)."""
     parts = []
     for key, value in details.items():
-        if value in (None, "", [], {}):
+        if value in (None, "", [], {}) or key in UNSHOWN:
             continue
         if key == "sha256":
             value = str(value)[:12] + "…"

@@ -9,6 +9,7 @@ from archive.base.errors import NotFoundError
 from archive.base.terms import STAGES, MatterStatus
 from archive.catalog import events
 from archive.catalog.cases import case_row
+from archive.catalog.evidence import matter_record
 from archive.catalog.schema import matters
 from archive.catalog.session import Archive
 
@@ -70,8 +71,9 @@ def insert_matter(archive: Archive, case_no: str, new: NewMatter) -> Matter:
             liaison=new.liaison, time_limit=new.time_limit, parallel=new.parallel,
             status=MatterStatus.WAITING, created=events.now(),
         )).inserted_primary_key[0]
+        row = conn.execute(select(matters).where(matters.c.id == matter_id)).first()
         events.append(conn, archive.actor, "matter.added", case_no=case_no, matter=matter_id,
-                      stage=new.stage, name=new.name, level=new.level, dept=new.dept)
+                      stage=new.stage, name=new.name, level=new.level, dept=new.dept, record=matter_record(row))
         return _load(conn, case_id, case_no, matter_id)
 
 

@@ -35,6 +35,7 @@ from archive.base.terms import SUSPEND_REASONS, CaseStatus, Category, DocKind, D
 from archive.catalog import events, outbox, scans
 from archive.catalog.cases import case_row
 from archive.catalog.documents import FiledDocument, get_document, to_document
+from archive.catalog.evidence import document_record
 from archive.catalog.lifecycle import proved_by, refusal
 from archive.catalog.scans import ScanPart
 from archive.catalog.schema import cases, documents
@@ -211,9 +212,10 @@ def _commit(archive: Archive, case_no: str, ids: list[int], filings: list[Filing
         row = case_row(conn, case_no)
         for doc_id, f in zip(ids, filings, strict=True):
             conn.execute(documents.update().where(documents.c.id == doc_id).values(state=DocState.FILED))
+            filed = conn.execute(select(documents).where(documents.c.id == doc_id)).first()
             events.append(conn, archive.actor, "document.filed", case_no=case_no, doc_id=doc_id,
-                          title=f.title, category=f.category.name, form=f.form_id,
-                          kind=f.kind, sha256=f.sha256, source=f.source_name, source_bytes=f.source_bytes)
+                          title=f.title, category=f.category.name, form=f.form_id, kind=f.kind, sha256=f.sha256,
+                          source=f.source_name, source_bytes=f.source_bytes, record=document_record(filed))
         outbox.enqueue(conn, ids)
         if scan_part:
             scans.record(conn, scan_part, doc_id=ids[0])

@@ -7,10 +7,11 @@ from pathlib import Path
 from sqlalchemy import select, text
 
 from archive.base.scratch import abandoned
-from archive.base.terms import DocState
+from archive.base.terms import REQUIRED_FACTS, DocState, Role
 from archive.catalog import events
-from archive.catalog.cases import REQUIRED_FACTS, case_row
-from archive.catalog.schema import APPEND_ONLY_TRIGGERS, cases, documents
+from archive.catalog.cases import case_row
+from archive.catalog.evidence import ProvenState, differences, replay, text_digest
+from archive.catalog.schema import APPEND_ONLY_TRIGGERS, cases, documents, matters, people
 from archive.catalog.schema import events as events_table
 from archive.catalog.session import Archive
 from archive.catalog.store import STUCK
@@ -37,6 +38,7 @@ class Report:
     events: int = 0
     problems: list[Finding] = field(default_factory=list)
     notes: list[Finding] = field(default_factory=list)
+    head: str = ""
 
     @property
     def ok(self) -> bool:
@@ -97,38 +99,99 @@ def _check_staging(archive: Archive, pending_ids: set[int], report: Report) -> N
                                     "被终止的运行留下的临时文件夹：下一次生成表单或入库时自动清理"))
 
 
-def _check_events(archive: Archive, conn, doc_rows, case_nos: set[str], report: Report) -> None:
+def _check_chain(conn, anchor: str | None, report: Report) -> None:
     report.events = conn.execute(text("SELECT count(*) FROM events")).scalar()
     report.problems += [Finding("event_chain", "事件日志", p) for p in events.chain_problems(conn)]
     present = {r[0] for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type='trigger'"))}
     for name in APPEND_ONLY_TRIGGERS:
         if name not in present:
             report.problems.append(Finding("event_guard", "事件日志", f"防篡改触发器 {name} 被删除"))
-    filed = {}
-    opened = set()
-    for ev in conn.execute(select(events_table.c.action, events_table.c.doc_id, events_table.c.case_no,
-                                  events_table.c.details, events_table.c.seq)):
-        if ev.action == "document.filed":
-            filed[ev.doc_id] = (ev.case_no, ev.seq, ev.details)
-        elif ev.action == "case.opened":
-            opened.add(ev.case_no)
-    known_ids = {d.id for d in doc_rows}
-    all_ids = {r[0] for r in conn.execute(select(documents.c.id))}
-    for doc_id, (case_no, seq, _details) in filed.items():
-        if case_no in case_nos and doc_id not in all_ids:
-            report.problems.append(Finding("row_missing", f"{case_no} 文件#{doc_id}",
-                                           f"事件 #{seq} 记录了此文件的归档，但目录中已无此记录：目录被删改"))
-    for doc in doc_rows:
-        if doc.state == DocState.PENDING or doc.id not in known_ids:
+    last = conn.execute(select(events_table.c.seq, events_table.c.hash).order_by(events_table.c.seq.desc())
+                        .limit(1)).first()
+    report.head = f"{last.seq}:{last.hash}" if last else ""
+    if anchor:
+        _check_anchor(conn, anchor, report)
+
+
+def _check_anchor(conn, anchor: str, report: Report) -> None:
+    """A head kept outside the database proves that no event up to it was rewritten."""
+    seq_text, _, digest = anchor.rpartition(":")
+    query = select(events_table.c.seq).where(events_table.c.hash == digest.strip().lower())
+    found = conn.execute(query).scalar()
+    if found is None or (seq_text and seq_text.strip().isdigit() and int(seq_text) != found):
+        report.problems.append(Finding("head_mismatch", "事件日志", f"保存在库外的链头 {anchor} 不在事件日志中："
+                                       "此前的事件被改写（链条虽自洽，但与当时记录的不同）"))
+
+
+def _where(case_no: str, item: object) -> str:
+    return f"{case_no} 件号{item:04d}" if isinstance(item, int) else f"{case_no} {item}"
+
+
+def _compare_cases(conn, proven: ProvenState, case_rows, whole: bool, report: Report) -> None:
+    rows = {r.case_no: r for r in case_rows}
+    for case_no, expected in proven.cases.items():
+        row = rows.get(case_no)
+        if row is None:
+            if whole:
+                report.problems.append(Finding("case_missing", case_no, "事件日志记录了立案，但目录中已无此案件："
+                                               "案件被删除"))
             continue
-        if doc.id not in filed:
-            report.problems.append(Finding("event_missing", f"{doc.case_no} 件号{doc.item_no:04d}",
-                                           "没有对应的归档事件：目录记录来历不明"))
-        elif json.loads(filed[doc.id][2]).get("sha256") != doc.sha256:
-            report.problems.append(Finding("event_mismatch", f"{doc.case_no} 件号{doc.item_no:04d}",
-                                           "目录中的 sha256 与归档事件记录不符：目录被改动"))
-    for case_no in sorted(case_nos - opened):
+        actual = dict(row._mapping) | {"manager": _current_manager(conn, row.id)}
+        if changed := differences(expected, actual):
+            report.problems.append(Finding("case_changed", case_no, "与事件日志不符：" + "；".join(changed)))
+    for case_no in sorted(set(rows) - set(proven.cases)):
         report.problems.append(Finding("event_missing", case_no, "没有立案事件：案件记录来历不明"))
+
+
+def _current_manager(conn, case_id: int) -> str | None:
+    return conn.execute(select(people.c.name).where(people.c.case_id == case_id, people.c.role == Role.MANAGER,
+                                                    people.c.until.is_(None)).order_by(people.c.id.desc())).scalar()
+
+
+def _compare_documents(proven: ProvenState, doc_rows, case_nos: set[str], whole: bool, report: Report) -> None:
+    rows = {d.id: d for d in doc_rows}
+    for doc_id, expected in proven.documents.items():
+        row = rows.get(doc_id)
+        if row is None:
+            if whole or expected["case_no"] in case_nos:
+                report.problems.append(Finding("row_missing", f"{expected['case_no']} 文件#{doc_id}",
+                                               "事件日志记录了此文件的归档，但目录中已无此记录：目录被删改"))
+            continue
+        actual = dict(row._mapping) | {"text_sha256": text_digest(row.text)}
+        if changed := differences(expected, actual):
+            report.problems.append(Finding("document_changed", _where(row.case_no, row.item_no),
+                                           "与事件日志不符：" + "；".join(changed)))
+    for row in doc_rows:
+        if row.state != DocState.PENDING and row.id not in proven.documents:
+            report.problems.append(Finding("event_missing", _where(row.case_no, row.item_no),
+                                           "没有对应的归档事件：目录记录来历不明"))
+
+
+def _compare_matters(conn, proven: ProvenState, case_rows, whole: bool, report: Report) -> None:
+    ids = {r.id: r.case_no for r in case_rows}
+    rows = {m.id: dict(m._mapping) | {"case_no": ids[m.case_id]} for m in conn.execute(
+        select(matters).where(matters.c.case_id.in_(list(ids))))}
+    for matter_id, expected in proven.matters.items():
+        if not whole and expected["case_no"] not in ids.values():
+            continue
+        actual = rows.get(matter_id)
+        if actual is None:
+            report.problems.append(Finding("row_missing", f"{expected['case_no']} 事项#{matter_id}",
+                                           "事件日志记录了此审批事项，但目录中已无此记录：目录被删改"))
+        elif changed := differences(expected, actual):
+            report.problems.append(Finding("matter_changed", f"{expected['case_no']} 事项#{matter_id}",
+                                           "与事件日志不符：" + "；".join(changed)))
+    for matter_id in sorted(set(rows) - set(proven.matters)):
+        report.problems.append(Finding("event_missing", f"{rows[matter_id]['case_no']} 事项#{matter_id}",
+                                       "没有添加事项的事件：记录来历不明"))
+
+
+def _check_against_log(conn, case_rows, doc_rows, whole: bool, report: Report) -> None:
+    """Replay the event log and name every case, document and matter that differs from what it proves."""
+    proven = replay(conn)
+    _compare_cases(conn, proven, case_rows, whole, report)
+    _compare_documents(proven, doc_rows, {r.case_no for r in case_rows}, whole, report)
+    _compare_matters(conn, proven, case_rows, whole, report)
 
 
 def _check_cases(case_rows, report: Report) -> None:
@@ -138,8 +201,9 @@ def _check_cases(case_rows, report: Report) -> None:
                 report.problems.append(Finding("metadata", row.case_no, f"案件缺少必备信息：{name}"))
 
 
-def verify(archive: Archive, case_no: str | None = None) -> Report:
-    """Check one case or the whole archive and report every difference."""
+def verify(archive: Archive, case_no: str | None = None, anchor: str | None = None) -> Report:
+    """Check one case or the whole archive and report every difference; anchor is a chain head
+    ("seq:hash") kept outside the database, which proves that nothing before it was rewritten."""
     report = Report()
     with archive.read() as conn:
         case_query = select(cases)
@@ -162,5 +226,6 @@ def verify(archive: Archive, case_no: str | None = None) -> Report:
                                            .where(documents.c.state == DocState.PENDING)).scalars())
             _check_staging(archive, all_pending | pending, report)
         _check_cases(case_rows, report)
-        _check_events(archive, conn, doc_rows, {r.case_no for r in case_rows}, report)
+        _check_chain(conn, anchor, report)
+        _check_against_log(conn, case_rows, doc_rows, case_no is None, report)
     return report
