@@ -145,13 +145,14 @@ def main(ctx, root, actor):
 @click.option("--short", default="代办", show_default=True, help="机构简称（文号用）")
 @click.option("--city", default="", help="所在市")
 @click.option("--fonds", default="Z001", show_default=True, help="全宗号")
-def init(agency, short, city, fonds):
+@click.option("--group", default="", help="可读取档案的用户组（默认只有所有者可读）")
+def init(agency, short, city, fonds, group):
     """初始化数据根目录（设置、目录库、文件夹）。"""
     from archive.catalog.session import init_archive, resolve_actor
 
     obj = click.get_current_context().obj
     archive = init_archive(resolve_root(obj.get("root")), resolve_actor(obj.get("actor")),
-                           agency, short, city, fonds)
+                           agency, short, city, fonds, group)
     click.echo(f"已初始化数据根目录：{archive.root.path}")
     archive.close()
 

@@ -58,7 +58,7 @@ def test_every_writing_command_fails_cleanly_on_a_full_disk(on_disk, disk, tmp_p
     for args in (("file", case_no, big_pdf(tmp_path / "批复.pdf", 40), "--category", "批复证照"),
                  ("case", "new", "--from", SAMPLE_CASE),
                  ("matter", "add", case_no, "--stage", "立项", "--name", "备案", "--level", "县级", "--dept", "县局"),
-                 ("search", "项目")):
+                 ("search", "项目"), ("case", "show", case_no)):
         result = daiban(*args, code=15)
         assert "磁盘空间不足" in result.stderr and str(daiban.root) in result.stderr, result.stderr
         assert "Traceback" not in result.stderr

@@ -11,7 +11,7 @@ from archive.casework.values import checked_text
 from archive.catalog import cases as catalog_cases
 from archive.catalog.cases import Case, Person
 from archive.catalog.documents import FiledDocument, case_documents
-from archive.catalog.events import Event, read_log
+from archive.catalog.events import Event, read_log, record
 from archive.catalog.matters import Matter, list_matters
 from archive.catalog.session import Archive
 
@@ -41,13 +41,19 @@ def open_case(archive: Archive, raw: Mapping[str, object], today: date | None = 
 
 def list_cases(archive: Archive, status: str | None = None, manager: str | None = None,
                year: int | None = None) -> list[Case]:
-    """Return cases in number order, filtered by status, 项目长 and year."""
-    return catalog_cases.list_cases(archive, status, manager, year)
+    """Return cases in number order, filtered by status, 项目长 and year (the listing is logged)."""
+    found = catalog_cases.list_cases(archive, status, manager, year)
+    record(archive, "cases.listed", status=status, manager=manager, year=year, hits=len(found))
+    return found
 
 
 def show_case(archive: Archive, case_no: str) -> CaseView:
-    """Return a case with its people, matters, documents, recent events and what its next steps need."""
-    return CaseView(
+    """Return a case with its people, matters, documents, recent events and what its next steps need.
+
+    Who looked at a case is recorded (seed 001: who saw what must be traceable); a view that
+    cannot be recorded is not shown.
+    """
+    view = CaseView(
         case=catalog_cases.get_case(archive, case_no),
         people=catalog_cases.case_people(archive, case_no),
         matters=list_matters(archive, case_no),
@@ -55,6 +61,8 @@ def show_case(archive: Archive, case_no: str) -> CaseView:
         events=read_log(archive, case_no, limit=RECENT_EVENTS),
         needs=missing_for_next(archive, case_no),
     )
+    record(archive, "case.viewed", case_no=case_no)
+    return view
 
 
 def change_manager(archive: Archive, case_no: str, name: str, phone: str = "") -> Case:
@@ -65,7 +73,9 @@ def change_manager(archive: Archive, case_no: str, name: str, phone: str = "") -
 
 
 def case_log(archive: Archive, case_no: str | None = None) -> list[Event]:
-    """Return the event log (全程留痕) of one case, or of the whole archive."""
+    """Return the event log (全程留痕) of one case, or of the whole archive (the reading is logged too)."""
     if case_no:
         catalog_cases.get_case(archive, case_no)
-    return read_log(archive, case_no)
+    found = read_log(archive, case_no)
+    record(archive, "log.viewed", case_no=case_no)
+    return found

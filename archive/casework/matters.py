@@ -4,6 +4,7 @@ from archive.base.errors import UsageError
 from archive.base.terms import LEVELS, STAGES, MatterStatus
 from archive.casework.values import checked_text
 from archive.catalog import matters as catalog_matters
+from archive.catalog.events import record
 from archive.catalog.matters import Matter, NewMatter
 from archive.catalog.session import Archive
 
@@ -36,9 +37,11 @@ def add_matter(archive: Archive, case_no: str, stage: str, name: str, level: str
 
 
 def list_matters(archive: Archive, case_no: str, stage: str | None = None) -> list[Matter]:
-    """Return a case's matters in stage order, optionally of one stage."""
+    """Return a case's matters in stage order, optionally of one stage (the listing is logged)."""
     found = catalog_matters.list_matters(archive, case_no)
-    return [m for m in found if m.stage == parse_stage(stage)] if stage else found
+    found = [m for m in found if m.stage == parse_stage(stage)] if stage else found
+    record(archive, "matters.listed", case_no=case_no, stage=stage)
+    return found
 
 
 def _advance(archive: Archive, case_no: str, matter_id: int, target: MatterStatus) -> Matter:

@@ -23,7 +23,8 @@ ACTION_LABELS = {
     "matter.added": "添加审批事项", "matter.status": "事项状态变更", "document.filed": "归档文件",
     "document.withdrawn": "撤回文件", "document.opened": "调阅文件", "store.recovered": "回滚中断的归档",
     "review.added": "转入待审核", "review.filed": "待审核件归档", "review.rejected": "退回待审核件",
-    "search": "检索", "index.rebuilt": "重建索引",
+    "search": "检索", "index.rebuilt": "重建索引", "case.viewed": "查看案件", "cases.listed": "列出案件",
+    "log.viewed": "查看事件日志", "matters.listed": "查看审批事项", "review.listed": "查看待审核队列",
 }
 
 

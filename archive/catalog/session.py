@@ -16,6 +16,7 @@ from archive.base.errors import BusyError, DaibanError, storage_error
 from archive.catalog import events
 from archive.catalog.engine import make_engine
 from archive.catalog.migrations import ensure_current
+from archive.dataroot.access import check_group, restrict_new_files, share_with_group
 from archive.dataroot.folders import DataRoot, create_root, find_root
 from archive.dataroot.settings import Settings, load_settings, write_settings
 from docgen.catalog import FormCatalog, load_catalog
@@ -100,13 +101,22 @@ def _engine(root: DataRoot) -> Engine:
 def open_archive(path: Path, actor: str) -> Archive:
     """Open an existing data root, upgrading an older catalog and refusing a newer one."""
     root = find_root(path)
-    return Archive(root, load_settings(root), _engine(root), actor)
+    settings = load_settings(root)
+    restrict_new_files(settings.group)
+    return Archive(root, settings, _engine(root), actor)
 
 
-def init_archive(path: Path, actor: str, agency: str, short: str, city: str, fonds: str) -> Archive:
-    """Create a new data root with its settings, folders and an empty catalog."""
+def init_archive(path: Path, actor: str, agency: str, short: str, city: str, fonds: str,
+                 group: str = "") -> Archive:
+    """Create a new data root with its settings, folders and an empty catalog, readable by the owner
+    (and group) only."""
+    if group:
+        check_group(group)
+    restrict_new_files(group)
     root = create_root(path)
-    write_settings(root, agency, short, city, fonds)
+    if group:
+        share_with_group([root.path, *root.folders()], group)
+    write_settings(root, agency, short, city, fonds, group)
     archive = Archive(root, load_settings(root), _engine(root), actor)
     with archive.write() as conn:
         events.append(conn, actor, "archive.initialised", agency=agency, fonds=fonds)

@@ -26,6 +26,7 @@ case = "DB-{{year}}-{{seq:04d}}"   # 案件编号格式，年度顺序号
 
 [archive]
 retention = "永久"          # 默认保管期限：永久 / 定期30年 / 定期10年
+group = "{group}"          # 可读取档案的用户组；留空则只有所有者可读
 
 [ocr]
 languages = "chi_sim"      # Tesseract 语言
@@ -79,6 +80,7 @@ class Settings:
     agency: Agency
     case_number: str
     retention: str
+    group: str = ""
     ocr: OcrSettings = field(default_factory=OcrSettings)
     ocr_timeout: float = 600.0
     index_backend: str = "whoosh"
@@ -100,6 +102,7 @@ def load_settings(root: DataRoot) -> Settings:
         ),
         case_number=raw.get("numbering", {}).get("case", "DB-{year}-{seq:04d}"),
         retention=raw.get("archive", {}).get("retention", "永久"),
+        group=raw.get("archive", {}).get("group", ""),
         ocr=OcrSettings(
             languages=tuple(ocr.get("languages", "chi_sim").split("+")),
             engine=ocr.get("engine", "rapidocr"),
@@ -110,9 +113,9 @@ def load_settings(root: DataRoot) -> Settings:
     )
 
 
-def write_settings(root: DataRoot, agency: str, short: str, city: str, fonds: str) -> None:
+def write_settings(root: DataRoot, agency: str, short: str, city: str, fonds: str, group: str = "") -> None:
     """Write the daiban.toml of a new data root."""
-    text = DEFAULT_SETTINGS.format(agency=agency, short=short, city=city, fonds=fonds)
+    text = DEFAULT_SETTINGS.format(agency=agency, short=short, city=city, fonds=fonds, group=group)
     with atomic_output(root.settings_file) as handle:
         handle.write(text.encode("utf-8"))
 

@@ -15,7 +15,7 @@ from archive.casework.filing import FilingRequest, file_documents
 from archive.casework.values import checked_text
 from archive.catalog import review as queue
 from archive.catalog.documents import FiledDocument, locate
-from archive.catalog.events import now
+from archive.catalog.events import now, record
 from archive.catalog.review import NewReviewItem, ReviewItem
 from archive.catalog.scans import ScanPart
 from archive.catalog.session import Archive
@@ -32,8 +32,10 @@ def send_to_review(archive: Archive, pdf: Path, original: Path, sha256: str, pag
 
 
 def list_items(archive: Archive, show_all: bool = False) -> list[ReviewItem]:
-    """Return the waiting queue items (or every item ever queued), oldest first."""
-    return queue.list_items(archive, None if show_all else ReviewState.WAITING)
+    """Return the waiting queue items (or every item ever queued), oldest first (the listing is logged)."""
+    items = queue.list_items(archive, None if show_all else ReviewState.WAITING)
+    record(archive, "review.listed", all=show_all, hits=len(items))
+    return items
 
 
 def file_item(archive: Archive, review_id: int, case_no: str, form_id: str | None = None,
