@@ -17,7 +17,7 @@ LAYERS = (
     ("archive.catalog",),
     ("archive.indexing",),
     ("archive.casework",),
-    ("archive.intake", "archive.outputs"),
+    ("archive.intake", "archive.outputs", "archive.custody"),
     ("cli",),
 )
 PACKAGES = [package for layer in LAYERS for package in layer]
