@@ -465,7 +465,7 @@ def backup_cmd(dest, as_json):
     from archive.custody.backup import backup
 
     archive = _archive()
-    bar, progress = _index_progress("复制文件")
+    bar, progress = _count_progress("复制文件")
     with bar:
         report = backup(archive, dest, progress)
     if as_json:
@@ -486,7 +486,7 @@ def restore_cmd(src, target, as_json):
     from archive.catalog.session import resolve_actor
     from archive.custody.backup import restore
 
-    bar, progress = _index_progress("恢复文件")
+    bar, progress = _count_progress("恢复文件")
     with bar:
         report = restore(src, target, resolve_actor(click.get_current_context().obj.get("actor")), progress)
     if as_json:
@@ -802,7 +802,7 @@ def index():
     """全文索引：重建、同步、检查（索引可随时由目录库重建）。"""
 
 
-def _index_progress(description: str):
+def _count_progress(description: str):
     bar = _progress_bar()
     task = bar.add_task(description, total=None)
     return bar, lambda done, total: bar.update(task, completed=done, total=total)
@@ -817,7 +817,7 @@ def index_rebuild(backend, as_json):
     from archive.indexing.maintenance import rebuild_index
 
     archive = _archive()
-    bar, progress = _index_progress("重建索引")
+    bar, progress = _count_progress("重建索引")
     with bar:
         report = rebuild_index(archive, backend, progress)
     if as_json:
@@ -833,7 +833,7 @@ def index_sync():
     from archive.indexing.maintenance import sync_index
 
     archive = _archive()
-    bar, progress = _index_progress("同步索引")
+    bar, progress = _count_progress("同步索引")
     with bar:
         report = sync_index(archive, progress)
     click.echo(f"索引已同步：新增 {report.added}，更新 {report.updated}，删除 {report.deleted}")
