@@ -26,7 +26,7 @@ def test_root_written_by_schema_v2_daiban_is_upgraded_and_its_queued_index_work_
     daiban = Daiban(tmp_path / "旧库")
     shutil.copytree(V2_ROOT, daiban.root)
     assert "DB-2026-0001" in daiban("case", "list").output
-    assert schema_version(daiban.root) == "4"
+    assert schema_version(daiban.root) == "5"
     assert "index_queue" not in tables(daiban.root) and "outbox" in tables(daiban.root)
     with sqlite3.connect(daiban.root / "daiban.sqlite") as db:
         assert db.execute("SELECT doc_id, attempts, error FROM outbox").fetchall() == [(2, 1, "索引被占用")]
@@ -47,7 +47,7 @@ def test_schema_v1_catalog_gains_the_review_queue_the_outbox_and_the_scan_journa
         db.execute("DROP TABLE scan_parts")
         db.execute("UPDATE meta SET value='1' WHERE key='schema_version'")
     assert case_no in daiban("case", "list").output
-    assert schema_version(daiban.root) == "4"
+    assert schema_version(daiban.root) == "5"
     assert {"review", "outbox", "scan_parts"} <= tables(daiban.root) and "index_queue" not in tables(daiban.root)
     assert "校验通过" in daiban("verify").output
 

@@ -140,7 +140,7 @@ def test_bad_input_is_refused_and_kept_in_failed(world, ingested):
         assert path.name in outcome["message"] and word in outcome["message"], outcome["message"]
         files_after, counts_after = snapshot(daiban)
         new = set(files_after) - set(before[0])
-        assert counts_after == before[1]
+        assert counts_after == before[1] | {"events": before[1]["events"] + 1}  # the refusal is on record
         assert {Path(n).parent.as_posix() for n in new} == {"review/failed"} and len(new) == 2
         assert path.exists()
     assert "校验通过" in daiban("verify").output
@@ -158,7 +158,7 @@ def test_ocr_timeout_is_a_clean_failure(world, ingested):
     finally:
         settings.write_text(original, encoding="utf-8")
     assert outcome["reason"] == "ocr_timeout" and "超时" in outcome["message"]
-    assert snapshot(daiban)[1] == before[1]
+    assert snapshot(daiban)[1] == before[1] | {"events": before[1]["events"] + 1}  # the refusal is on record
     assert "校验通过" in daiban("verify").output
 
 

@@ -19,7 +19,7 @@ from archive.catalog.documents import FiledDocument
 from archive.catalog.scans import ScanPart
 from archive.catalog.session import Archive
 from archive.catalog.store import Filing
-from archive.content.fileinfo import inspect
+from archive.content.fileinfo import describe_checked, inspect
 from archive.content.text import extract_text
 from archive.indexing.outbox import run_outbox
 
@@ -39,6 +39,8 @@ class FilingRequest:
     doc_date: date | None = None
     parent_id: int | None = None
     text: str | None = None
+    checked_at_intake: bool = False
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ class FilingResult:
 
 
 def _filing(archive: Archive, request: FilingRequest, signed: bool) -> Filing:
-    info = inspect(request.path)
+    info = describe_checked(request.path) if request.checked_at_intake else inspect(request.path)
     spec = archive.forms.require(request.form_id) if request.form_id else None
     if request.category is None and spec is None:
         raise UsageError(f"{request.path}：请用 --category 指定档案类别，或用 --form 指定表单")
@@ -64,7 +66,7 @@ def _filing(archive: Archive, request: FilingRequest, signed: bool) -> Filing:
         file_type=info.kind, sha256=info.sha256, size=info.size, pages=info.pages,
         category=cat, title=request.title or (spec.title if spec else Path(name).stem), kind=kind,
         text=text, form_id=request.form_id, version=request.version, doc_no=request.doc_no,
-        author=request.author, doc_date=request.doc_date, parent_id=request.parent_id,
+        author=request.author, doc_date=request.doc_date, parent_id=request.parent_id, warnings=request.warnings,
     )
 
 

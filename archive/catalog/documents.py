@@ -1,5 +1,6 @@
 """Reading the documents of the case files: by id, 件号, checksum or form, and with their case for the index."""
 
+import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -37,6 +38,7 @@ class FiledDocument:
     parent_id: int | None = None
     stage: str = ""
     filed: str = ""
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ def to_document(row, case_no: str) -> FiledDocument:
     return FiledDocument(row.id, case_no, row.item_no, row.category, row.title, row.form_id,
                          row.version, DocKind(row.kind), row.doc_no, row.author, row.doc_date, row.pages,
                          row.sha256, row.size, row.path, DocState(row.state), row.parent_id,
-                         row.stage, row.filed)
+                         row.stage, row.filed, tuple(json.loads(row.warnings)))
 
 
 def get_document(archive: Archive, doc_id: int) -> FiledDocument:

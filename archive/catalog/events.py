@@ -25,7 +25,7 @@ ACTION_LABELS = {
     "review.added": "转入待审核", "review.filed": "待审核件归档", "review.rejected": "退回待审核件",
     "search": "检索", "index.rebuilt": "重建索引", "case.viewed": "查看案件", "cases.listed": "列出案件",
     "log.viewed": "查看事件日志", "matters.listed": "查看审批事项", "review.listed": "查看待审核队列",
-    "backup.made": "备份", "backup.restored": "由备份恢复",
+    "backup.made": "备份", "backup.restored": "由备份恢复", "input.failed": "拒收文件",
 }
 
 

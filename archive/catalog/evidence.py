@@ -20,7 +20,7 @@ from archive.catalog.schema import events
 CASE_FIELDS = ("project_name", "unit", "credit_code", "project_code", "project_type", "location", "scale",
                "investment", "funding", "land", "folder", "retention")
 DOCUMENT_FIELDS = ("item_no", "category", "title", "form_id", "version", "kind", "doc_no", "author", "doc_date",
-                   "pages", "sha256", "size", "path", "stage", "parent_id", "text_sha256")
+                   "pages", "sha256", "size", "path", "stage", "parent_id", "text_sha256", "warnings")
 MATTER_FIELDS = ("stage", "name", "level", "dept", "liaison", "time_limit", "parallel")
 LABELS = FACT_LABELS | {
     "folder": "文件夹", "retention": "保管期限", "status": "状态", "suspend_code": "中止情形", "manager": "项目长",
@@ -28,7 +28,7 @@ LABELS = FACT_LABELS | {
     "doc_no": "文号", "author": "责任者", "doc_date": "日期", "pages": "页数", "sha256": "sha256", "size": "大小",
     "path": "存放位置", "stage": "阶段", "parent_id": "所签表单", "text_sha256": "文字内容", "name": "名称",
     "level": "层级", "dept": "审批部门", "liaison": "审批联络员", "time_limit": "时限", "parallel": "并联",
-    "case_no": "所属案件", "state": "状态",
+    "case_no": "所属案件", "state": "状态", "warnings": "提示",
 }
 
 

@@ -13,6 +13,7 @@ from archive.catalog.schema import (
     cases,
     documents,
     events,
+    failed_inputs,
     matters,
     meta,
     metadata,
@@ -61,9 +62,24 @@ def _v4_scan_parts(conn: Connection) -> None:
     metadata.create_all(conn, tables=[scan_parts])
 
 
+def _add_column(conn: Connection, table: str, column: str, ddl: str) -> None:
+    # Tables created by an earlier step from today's definitions have the column already.
+    present = {row[1] for row in conn.execute(text(f"PRAGMA table_info({table})"))}
+    if column not in present:
+        conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {ddl}"))
+
+
+def _v5_warnings_and_failed_inputs(conn: Connection) -> None:
+    _add_column(conn, "documents", "warnings", "TEXT NOT NULL DEFAULT '[]'")
+    _add_column(conn, "review", "warnings", "TEXT NOT NULL DEFAULT '[]'")
+    _add_column(conn, "review", "pdf_sha256", "VARCHAR")
+    metadata.create_all(conn, tables=[failed_inputs])
+
+
 # MIGRATIONS[n] brings a catalog from schema version n to n + 1.
 MIGRATIONS: dict[int, Migration] = {
     0: _v1_core_tables, 1: _v2_review_and_index_queue, 2: _v3_index_outbox, 3: _v4_scan_parts,
+    4: _v5_warnings_and_failed_inputs,
 }
 
 

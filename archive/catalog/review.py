@@ -14,16 +14,19 @@ from archive.catalog import events, scans
 from archive.catalog.scans import ScanPart
 from archive.catalog.schema import review
 from archive.catalog.session import Archive
+from archive.content.fileinfo import sha256_of
 from archive.dataroot.folders import NAME_BYTES, safe_name
 
 
 @dataclass(frozen=True)
 class Guess:
-    """One candidate case for a scan, with a score in [0, 1] and the reason in Chinese."""
+    """One candidate case for a scan (and the form version, when its printed identity shows it), with a
+    score in [0, 1] and the reason in Chinese."""
 
     case_no: str
     score: float
     why: str
+    identity: str | None = None
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,8 @@ class ReviewItem:
     state: ReviewState
     reason: str | None
     created: str
+    warnings: tuple[str, ...] = ()
+    pdf_sha256: str | None = None
 
 
 @dataclass(frozen=True)
@@ -55,12 +60,14 @@ class NewReviewItem:
     text: str
     guesses: list[Guess]
     reason: str
+    warnings: tuple[str, ...] = ()
 
 
 def _item(row) -> ReviewItem:
     guesses = [Guess(**g) for g in json.loads(row.guesses)]
     return ReviewItem(row.id, row.source_name, row.original, row.pdf, row.sha256, row.pages,
-                      row.text, guesses, ReviewState(row.state), row.reason, row.created)
+                      row.text, guesses, ReviewState(row.state), row.reason, row.created,
+                      tuple(json.loads(row.warnings)), row.pdf_sha256)
 
 
 def _copy_into(source: Path, target: Path, move: bool) -> None:
@@ -82,6 +89,7 @@ def add_item(archive: Archive, new: NewReviewItem, scan_part: ScanPart | None = 
             size=new.original.stat().st_size, pages=new.pages, text=new.text,
             guesses=json.dumps([asdict(g) for g in new.guesses], ensure_ascii=False),
             state=ReviewState.WAITING, reason=new.reason, created=events.now(),
+            warnings=json.dumps(list(new.warnings), ensure_ascii=False),
         )).inserted_primary_key[0]
         folder = archive.root.review_dir / f"{review_id:05d} {safe_name(Path(new.source_name).stem, NAME_BYTES)}"
         kept_original = folder / f"原件{new.original.suffix.lower()}"
@@ -90,7 +98,8 @@ def add_item(archive: Archive, new: NewReviewItem, scan_part: ScanPart | None = 
         _copy_into(new.original, kept_original, move=False)
         rel = archive.root.path
         conn.execute(review.update().where(review.c.id == review_id).values(
-            original=kept_original.relative_to(rel).as_posix(), pdf=kept_pdf.relative_to(rel).as_posix()))
+            original=kept_original.relative_to(rel).as_posix(), pdf=kept_pdf.relative_to(rel).as_posix(),
+            pdf_sha256=sha256_of(kept_pdf)))
         events.append(conn, archive.actor, "review.added", review_id=review_id, source=new.source_name,
                       reason=new.reason, guesses=[g.case_no for g in new.guesses])
         if scan_part:

@@ -13,7 +13,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 metadata = MetaData()
 
@@ -102,6 +102,7 @@ documents = Table(
     Column("withdrawn_reason", String),
     Column("filed", String, nullable=False),
     Column("actor", String, nullable=False),
+    Column("warnings", Text, nullable=False, default="[]"),
     UniqueConstraint("case_id", "item_no"),
 )
 
@@ -134,6 +135,8 @@ review = Table(
     Column("created", String, nullable=False),
     Column("resolved", String),
     Column("doc_id", Integer),
+    Column("pdf_sha256", String),
+    Column("warnings", Text, nullable=False, default="[]"),
 )
 
 outbox = Table(
@@ -156,6 +159,18 @@ scan_parts = Table(
     Column("review_id", Integer),
     Column("created", String, nullable=False),
     UniqueConstraint("scan_sha256", "part"),
+)
+
+failed_inputs = Table(
+    "failed_inputs", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("path", String, nullable=False, unique=True),
+    Column("source_name", String, nullable=False),
+    Column("sha256", String),
+    Column("size", Integer),
+    Column("reason", String, nullable=False),
+    Column("message", Text, nullable=False),
+    Column("created", String, nullable=False),
 )
 
 # The event log is append-only: the database itself refuses edits, so that only

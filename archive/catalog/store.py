@@ -10,6 +10,7 @@ outbox is carried out after the commit (archive.indexing.outbox).
 """
 
 import errno
+import json
 import logging
 import os
 import shutil
@@ -71,6 +72,7 @@ class Filing:
     doc_date: date | None = None
     parent_id: int | None = None
     source_bytes: str | None = None
+    warnings: tuple[str, ...] = ()
 
 
 def _check_duplicates(conn: Connection, case_id: int, filings: list[Filing]) -> None:
@@ -120,6 +122,7 @@ def _insert_pending(archive: Archive, conn: Connection, row, filings: list[Filin
             pages=f.pages, sha256=f.sha256, size=f.size, path=rel,
             source_name=f.source_name, text=f.text, stage=row.status, state=DocState.PENDING,
             parent_id=f.parent_id, filed=events.now(), actor=archive.actor,
+            warnings=json.dumps(list(f.warnings), ensure_ascii=False),
         )).inserted_primary_key[0]
         placed.append((doc_id, rel))
     return placed

@@ -7,11 +7,11 @@ from pathlib import Path
 from sqlalchemy import select, text
 
 from archive.base.scratch import abandoned
-from archive.base.terms import REQUIRED_FACTS, DocState, Role
+from archive.base.terms import REQUIRED_FACTS, DocState, ReviewState, Role
 from archive.catalog import events
 from archive.catalog.cases import case_row
 from archive.catalog.evidence import ProvenState, differences, replay, text_digest
-from archive.catalog.schema import APPEND_ONLY_TRIGGERS, cases, documents, matters, people
+from archive.catalog.schema import APPEND_ONLY_TRIGGERS, cases, documents, failed_inputs, matters, people, review
 from archive.catalog.schema import events as events_table
 from archive.catalog.session import Archive
 from archive.catalog.store import STUCK
@@ -97,6 +97,30 @@ def _check_staging(archive: Archive, pending_ids: set[int], report: Report) -> N
     for path in abandoned(archive.root.staging_dir):
         report.notes.append(Finding("abandoned_scratch", path.relative_to(archive.root.path).as_posix(),
                                     "被终止的运行留下的临时文件夹：下一次生成表单或入库时自动清理"))
+
+
+def _check_kept(archive: Archive, rel: str, sha256: str | None, where: str, report: Report) -> None:
+    path = archive.root.path / rel
+    if not path.is_file():
+        report.problems.append(Finding("missing_file", where, f"文件缺失：{rel}"))
+    elif sha256 and sha256_of(path) != sha256:
+        report.problems.append(Finding("checksum_mismatch", where, f"文件内容被改动：{rel} 的 sha256 与目录记录不符"))
+
+
+def _check_queue(archive: Archive, conn, report: Report) -> None:
+    """The review queue and review/failed/ may hold the only copy of an original: check them like the case files."""
+    for row in conn.execute(select(review).where(review.c.state == ReviewState.WAITING)):
+        _check_kept(archive, row.original, row.sha256, f"待审核 #{row.id} 原件", report)
+        _check_kept(archive, row.pdf, row.pdf_sha256, f"待审核 #{row.id} 识别结果", report)
+    known = set()
+    for row in conn.execute(select(failed_inputs)):
+        known.add(row.path)
+        _check_kept(archive, row.path, row.sha256, f"拒收文件 {row.source_name}", report)
+    folder = archive.root.review_dir / "failed"
+    for path in sorted(folder.glob("*")) if folder.is_dir() else []:
+        rel = path.relative_to(archive.root.path).as_posix()
+        if rel not in known and not path.name.endswith(".reason.txt"):
+            report.notes.append(Finding("unregistered_failed", rel, "较早版本拒收的文件，未登记校验值"))
 
 
 def _check_chain(conn, anchor: str | None, report: Report) -> None:
@@ -226,6 +250,8 @@ def verify(archive: Archive, case_no: str | None = None, anchor: str | None = No
                                            .where(documents.c.state == DocState.PENDING)).scalars())
             _check_staging(archive, all_pending | pending, report)
         _check_cases(case_rows, report)
+        if not case_no:
+            _check_queue(archive, conn, report)
         _check_chain(conn, anchor, report)
         _check_against_log(conn, case_rows, doc_rows, case_no is None, report)
     return report

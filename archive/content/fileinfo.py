@@ -31,13 +31,14 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _pdf_pages(path: Path) -> int:
+def _pdf_pages(path: Path, repaired_ok: bool = False) -> int:
     try:
         # Through a stream: pikepdf cannot take a file name that is not UTF-8.
         with path.open("rb") as stream, pikepdf.open(stream) as pdf:
-            # qpdf silently rebuilds a damaged file; an archive must not accept a guess.
+            # qpdf silently rebuilds a damaged file; an archive must not accept a guess
+            # unless intake already took it in, OCR'd it and kept its readable copy beside it.
             damage = [w for w in pdf.get_warnings() if "damaged" in w or "reconstruct" in w]
-            if damage:
+            if damage and not repaired_ok:
                 raise InputFileError(f"{path}：PDF 文件已损坏或不完整（{damage[0].split(': ', 1)[-1]}）")
             return len(pdf.pages)
     except pikepdf.PasswordError:
@@ -68,3 +69,11 @@ def inspect(path: Path) -> FileInfo:
                              "请确认文件后改正扩展名")
     pages = _pdf_pages(path) if kind == "pdf" else None
     return FileInfo(path, kind or "other", sha256_of(path), size, pages)
+
+
+def describe_checked(path: Path) -> FileInfo:
+    """Describe a file intake has already checked (its type by bytes, whatever its name says): intake's
+    check is the one check, so what intake accepted can be filed."""
+    kind = sniff(read_head(path))
+    pages = _pdf_pages(path, repaired_ok=True) if kind == "pdf" else None
+    return FileInfo(path, kind or "other", sha256_of(path), path.stat().st_size, pages)

@@ -6,6 +6,7 @@ from archive.catalog.cases import CaseBrief, all_cases_brief
 from archive.catalog.documents import open_case_texts
 from archive.catalog.review import Guess
 from archive.catalog.session import Archive
+from docgen.identity import IDENTITY_RE, parse_identity
 from index.normalize import normalize_text
 
 SIMILARITY_FLOOR = 0.05
@@ -55,12 +56,26 @@ def _similarity_guesses(archive: Archive, grams: set[str]) -> list[Guess]:
     return found
 
 
+def _identity_guesses(archive: Archive, squeezed: str, case_nos: set[str]) -> list[Guess]:
+    """The form versions whose 文档标识 is printed in the text (a footer read by OCR when the QR code is not)."""
+    found = []
+    for match in IDENTITY_RE.finditer(squeezed):
+        identity = parse_identity(match.group())
+        if identity.case_no in case_nos and archive.forms.get(identity.form_id):
+            title = archive.forms.get(identity.form_id).title
+            found.append(Guess(identity.case_no, 1.0, f"页面印有文档标识 {identity}（《{title}》）", str(identity)))
+    return found
+
+
 def guess_cases(archive: Archive, text: str, limit: int = 3) -> list[Guess]:
-    """Rank the cases a scan's OCR text points to (numbers, codes, names, then resemblance)."""
+    """Rank the cases (and form versions) a scan's OCR text points to: printed identities, numbers, codes,
+    names, then resemblance."""
     text = normalize_text(text)
     squeezed = re.sub(r"\s+", "", text)
     mentioned = set(case_number_pattern(archive.settings.case_number).findall(squeezed))
-    found = [g for case in all_cases_brief(archive) for g in _fact_guesses(case, squeezed, mentioned)]
+    cases = all_cases_brief(archive)
+    found = _identity_guesses(archive, squeezed, {c.case_no for c in cases})
+    found += [g for case in cases for g in _fact_guesses(case, squeezed, mentioned)]
     found += _similarity_guesses(archive, _bigrams(text))
     best: dict[str, Guess] = {}
     for guess in sorted(found, key=lambda g: -g.score):

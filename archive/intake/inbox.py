@@ -1,6 +1,5 @@
 """The inbox (收件箱): scans dropped into <root>/inbox/ are ingested once completely written."""
 
-import logging
 import os
 import threading
 import time
@@ -11,12 +10,8 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from archive.base.errors import DaibanError
-from archive.base.text import readable
 from archive.catalog.session import Archive
-from archive.intake.ingest import IngestProgress, Outcome, Target, failed_outcome, ingest_file, is_scan
-
-log = logging.getLogger("daiban")
+from archive.intake.ingest import IngestProgress, Target, ingest_or_report, is_scan
 
 
 @dataclass
@@ -115,16 +110,6 @@ def watch(inbox: Path, handle: Callable[[Path], None], stop: threading.Event, on
             observer.join()
 
 
-def _ingest_or_report(archive: Archive, path: Path, progress: IngestProgress) -> list[Outcome]:
-    """Ingest one inbox file; whatever goes wrong is that file's outcome, never the end of the watch."""
-    try:
-        return ingest_file(archive, path, Target(), consume=True, progress=progress)
-    except Exception as exc:  # the watcher serves every later file: one file's failure is reported, not raised
-        log.exception("收件箱文件处理失败：%s", readable(str(path)))
-        error = exc if isinstance(exc, DaibanError) else DaibanError(f"{path.name}：处理失败（{exc}）")
-        return [failed_outcome(archive, path, error, consume=True)]
-
-
 def watch_inbox(archive: Archive, stop: threading.Event, once: bool = False, settle: float = 2.0,
                 progress: IngestProgress = IngestProgress()) -> None:
     """Ingest every scan written into <root>/inbox/, taking it out of the inbox, until stop is set."""
@@ -136,6 +121,6 @@ def watch_inbox(archive: Archive, stop: threading.Event, once: bool = False, set
         nonlocal count
         count += 1
         progress.file_started(path, count, count)
-        progress.file_done(path, _ingest_or_report(archive, path, progress))
+        progress.file_done(path, ingest_or_report(archive, path, Target(), consume=True, progress=progress))
 
     watch(inbox, handle, stop, once=once, settle=settle)

@@ -19,7 +19,7 @@ import pikepdf
 from archive.base.errors import DaibanError, DuplicateError, ExitCode, NotFoundError, TransitionError, UsageError
 from archive.base.faults import crash_point
 from archive.base.terms import DocKind
-from archive.base.text import display_name
+from archive.base.text import display_name, readable
 from archive.casework.filing import FilingRequest, file_documents
 from archive.catalog import review as queue
 from archive.catalog import scans
@@ -32,9 +32,9 @@ from archive.dataroot.folders import NAME_BYTES, safe_name
 from archive.intake.ocr import OcrResult, ocr_to_pdfa
 from archive.intake.qrscan import find_identities
 from archive.intake.review import fail_input, send_to_review
-from archive.intake.scaninput import Reason, ScanInputError
-from archive.intake.stacksplit import Segment, split_pages
-from docgen.identity import DocIdentity, parse_identity
+from archive.intake.scaninput import Reason, ScanInputError, scanned_pages
+from archive.intake.stacksplit import PageEvidence, Segment, page_counter, split_stack
+from docgen.identity import IDENTITY_RE, DocIdentity, parse_identity
 
 log = logging.getLogger("daiban")
 SCAN_SUFFIXES = {".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff"}
@@ -70,6 +70,7 @@ class Outcome:
     review_id: int | None = None
     reason: str | None = None
     exit_code: ExitCode = ExitCode.OK
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -131,21 +132,27 @@ def _where(archive: Archive, sha256: str) -> str | None:
 
 
 def _identity(archive: Archive, text: str) -> DocIdentity | None:
+    """The identity a text names, if it names a form of a case this archive has."""
     try:
         identity = parse_identity(text)
-        if archive.forms.get(identity.form_id) is None:
-            return None
+        archive.forms.require(identity.form_id)
         get_case(archive, identity.case_no)
     except DaibanError:
         return None
     return identity
 
 
-def _page_codes(archive: Archive, pdf: Path) -> list[list[str]]:
-    codes = []
-    for page in find_identities(pdf, QR_DPI):
-        codes.append([str(i) for t in page.texts if (i := _identity(archive, t)) is not None])
-    return codes
+def _page_evidence(archive: Archive, index: int, codes: tuple[str, ...], text: str) -> PageEvidence:
+    # The QR code first; the 文档标识 line printed in the footer when the code cannot be read.
+    named = [*codes, *(m.group() for m in IDENTITY_RE.finditer(text.replace(" ", "")))]
+    known = next((str(i) for t in named if (i := _identity(archive, t))), None)
+    foreign = None if known else next((t for t in named if IDENTITY_RE.fullmatch(t)), None)
+    return PageEvidence(index, known, foreign, page_counter(text))
+
+
+def _evidence(archive: Archive, ocr: OcrResult) -> list[PageEvidence]:
+    codes = find_identities(ocr.output, QR_DPI)
+    return [_page_evidence(archive, index, page.texts, ocr.texts[index]) for index, page in enumerate(codes)]
 
 
 def _extract(pdf: Path, pages: list[int], out: Path) -> Path:
@@ -165,32 +172,49 @@ def _extract(pdf: Path, pages: list[int], out: Path) -> Path:
 
 
 def _file_segment(archive: Archive, scan: "_Scan", part: Path, text: str, case_no: str, form_id: str | None,
-                  category: str | None, identity: DocIdentity | None, scan_part: ScanPart) -> list[int]:
+                  category: str | None, identity: DocIdentity | None, scan_part: ScanPart,
+                  warnings: tuple[str, ...]) -> list[int]:
     spec = archive.forms.get(form_id) if form_id else None
     title = spec.title if spec else Path(scan.name).stem
     parent = generated_pdf_id(archive, identity.case_no, identity.form_id, identity.version) if identity else None
     requests = [FilingRequest(part, category=category, form_id=form_id, text=text, parent_id=parent,
-                              kind=DocKind.SIGNED if form_id else DocKind.UPLOAD, title=title)]
+                              kind=DocKind.SIGNED if form_id else DocKind.UPLOAD, title=title, warnings=warnings)]
     # The original scan goes with the first of its parts filed into each case.
     if locate(archive, scan.sha256, case_no) is None:
         requests.append(FilingRequest(scan.source, category=category, form_id=form_id, kind=DocKind.ORIGINAL,
-                                      title=f"{title} 原始扫描件", text=""))
+                                      title=f"{title} 原始扫描件", text="", checked_at_intake=True,
+                                      warnings=tuple(w for w in (scan.ocr.scan.notice,) if w)))
     filed = file_documents(archive, case_no, requests, signed=bool(form_id), scan_part=scan_part).documents
     return [d.id for d in filed]
 
 
 def _to_review(archive: Archive, scan: "_Scan", part: Path, text: str, segment: Segment, reason: str,
                scan_part: ScanPart) -> Outcome:
-    item = send_to_review(archive, part, scan.source, scan.sha256, len(segment.pages), text, reason, scan_part)
+    warnings = _warnings(scan, segment)
+    item = send_to_review(archive, part, scan.source, scan.sha256, len(segment.pages), text, reason, scan_part,
+                          warnings)
     hint = "；".join(f"{g.case_no}（{g.why}）" for g in item.guesses) or "无"
-    return Outcome(scan.name, IngestStatus.REVIEW, f"转入待审核 #{item.id}：{reason}。推测：{hint}",
-                   [p + 1 for p in segment.pages], review_id=item.id, reason=reason)
+    return Outcome(scan.name, IngestStatus.REVIEW, f"转入待审核 #{item.id}：{reason}。推测：{hint}{_noted(warnings)}",
+                   [p + 1 for p in segment.pages], review_id=item.id, reason=reason, warnings=list(warnings))
+
+
+def _warnings(scan: "_Scan", segment: Segment) -> tuple[str, ...]:
+    """What a person should know of these pages: a mislabelled file, pages without text, no PDF/A."""
+    found = [scan.ocr.scan.notice] if scan.ocr.scan.notice else []
+    found += [f.message for f in scan.ocr.soft_failures if f.page - 1 in segment.pages]
+    if not scan.ocr.pdfa:
+        found.append("识别结果不是 PDF/A（无法无损转换，已保存为普通 PDF）")
+    return tuple(found)
+
+
+def _noted(warnings: tuple[str, ...]) -> str:
+    return f"（注意：{'；'.join(warnings)}）" if warnings else ""
 
 
 def _segments(archive: Archive, ocr: OcrResult, target: Target) -> list[Segment]:
     if target.form_id:
         return [Segment(None, list(range(ocr.pages)))]
-    return split_pages(_page_codes(archive, ocr.output))
+    return split_stack(_evidence(archive, ocr))
 
 
 def _route(segment: Segment, target: Target) -> tuple[str | None, str | None, DocIdentity | None]:
@@ -209,7 +233,16 @@ class _Scan:
     name: str
     sha256: str
     ocr: OcrResult
+    scanned: list[bool]
     work: Path
+
+
+def pages_text(pages: list[int]) -> str:
+    """Pages (1-based) as people write them: 第 2–4 页, or 第 1、3 页."""
+    ordered = sorted(pages)
+    if ordered == list(range(ordered[0], ordered[-1] + 1)):
+        return f"第 {ordered[0]}–{ordered[-1]} 页" if len(ordered) > 1 else f"第 {ordered[0]} 页"
+    return f"第 {'、'.join(map(str, ordered))} 页"
 
 
 def _handle_segment(archive: Archive, scan: _Scan, segment: Segment, target: Target, index: int,
@@ -218,24 +251,31 @@ def _handle_segment(archive: Archive, scan: _Scan, segment: Segment, target: Tar
     pages = [p + 1 for p in segment.pages]
     # Named after the scan and its pages: the catalog records this as the document's source.
     stem = safe_name(Path(scan.name).stem, NAME_BYTES)
-    part = _extract(ocr.output, segment.pages, scan.work / f"{stem} 第{pages[0]}-{pages[-1]}页.pdf")
+    part = _extract(ocr.output, segment.pages, scan.work / f"{stem} 第{min(pages)}-{max(pages)}页.pdf")
     text = "\n\n".join(ocr.texts[p] for p in segment.pages if ocr.texts[p])
     case_no, form_id, identity = _route(segment, target)
+    if segment.problem:
+        return _to_review(archive, scan, part, text, segment, segment.problem, scan_part)
+    if form_id and not all(scan.scanned[p] for p in segment.pages):
+        reason = f"{pages_text(pages)}不是扫描件（电子生成的页面，没有签字的图像），不能作为签署件证明签署"
+        return _to_review(archive, scan, part, text, segment, reason, scan_part)
     if case_no is None or (form_id is None and target.category is None):
         before_first_code = index == 0 and len(ocr.texts) > len(segment.pages)
         reason = "首页前无二维码的页面" if before_first_code else "未识别到本系统表单二维码"
         return _to_review(archive, scan, part, text, segment, reason, scan_part)
+    warnings = _warnings(scan, segment)
     try:
-        ids = _file_segment(archive, scan, part, text, case_no, form_id, target.category, identity, scan_part)
+        ids = _file_segment(archive, scan, part, text, case_no, form_id, target.category, identity, scan_part,
+                            warnings)
     except (TransitionError, NotFoundError, UsageError) as exc:
         return _to_review(archive, scan, part, text, segment, exc.message, scan_part)
     except DuplicateError as exc:
         record_alone(archive, scan_part)
         return Outcome(scan.name, IngestStatus.DUPLICATE, exc.message, pages, case_no, form_id)
     label = f"《{archive.forms.get(form_id).title}》签署件" if form_id else target.category
-    where = f"归入 {case_no}：{label}（第 {pages[0]}–{pages[-1]} 页）"
+    where = f"归入 {case_no}：{label}（{pages_text(pages)}）{_noted(warnings)}"
     return Outcome(scan.name, IngestStatus.FILED, where, pages, case_no, form_id,
-                   str(identity) if identity else None, ids)
+                   str(identity) if identity else None, ids, warnings=list(warnings))
 
 
 def _handle_scan(archive: Archive, scan: _Scan, target: Target, done: set[int]) -> list[Outcome]:
@@ -245,10 +285,10 @@ def _handle_scan(archive: Archive, scan: _Scan, target: Target, done: set[int]) 
     for index, segment in enumerate(segments):
         pages = [p + 1 for p in segment.pages]
         if index in done:
-            outcomes.append(Outcome(scan.name, IngestStatus.DUPLICATE,
-                                    f"第 {pages[0]}–{pages[-1]} 页已于此前入库时处理", pages))
+            outcomes.append(Outcome(scan.name, IngestStatus.DUPLICATE, f"{pages_text(pages)}已于此前入库时处理",
+                                    pages))
             continue
-        part = ScanPart(scan.sha256, index, len(segments), f"{pages[0]}-{pages[-1]}")
+        part = ScanPart(scan.sha256, index, len(segments), ",".join(map(str, pages)))
         outcomes.append(_handle_segment(archive, scan, segment, target, index, part))
         crash_point("ingest.part_done")
     return outcomes
@@ -270,6 +310,18 @@ def _part_place(archive: Archive, part: HandledPart) -> str:
         doc = get_document(archive, part.doc_id)
         return f"案件 {doc.case_no} 件号 {doc.item_no:04d}（{doc.path}）"
     return f"待审核队列 #{part.review_id}" if part.review_id is not None else "（与已归档文件相同，未另存）"
+
+
+def _claims_signature(archive: Archive, ocr: OcrResult, target: Target) -> bool:
+    """Whether the file would be taken as signed forms: it names a form, or carries a form's code."""
+    return bool(target.form_id) or any(page.identity for page in _evidence(archive, ocr))
+
+
+def _not_a_scan(source: Path) -> ScanInputError:
+    return ScanInputError(source, Reason.NOT_A_SCAN,
+                          f"{display_name(source.name)}：是电子生成的 PDF（没有扫描图像），不是签字后的扫描件，"
+                          "不能证明签署，未归档。请打印签字后扫描；只需存档时请用 daiban file --category … 归档"
+                          "（不推进案件）")
 
 
 def _already_in(archive: Archive, sha256: str, handled: list[HandledPart]) -> str | None:
@@ -303,11 +355,24 @@ def ingest_file(archive: Archive, source: Path, target: Target = Target(), consu
                               progress=progress.step)
         except DaibanError as exc:
             return [failed_outcome(archive, source, exc, consume)]
-        outcomes = _handle_scan(archive, _Scan(source, name, sha256, ocr, work), target,
-                                {h.part for h in handled})
+        scan = _Scan(source, name, sha256, ocr, scanned_pages(ocr.output), work)
+        if not any(scan.scanned) and _claims_signature(archive, ocr, target):
+            return [failed_outcome(archive, source, _not_a_scan(source), consume)]
+        outcomes = _handle_scan(archive, scan, target, {h.part for h in handled})
     if consume:
         source.unlink(missing_ok=True)
     return outcomes
+
+
+def ingest_or_report(archive: Archive, source: Path, target: Target = Target(), consume: bool = False,
+                     progress: IngestProgress = IngestProgress()) -> list[Outcome]:
+    """Ingest one file; whatever goes wrong is that file's outcome, never the end of a batch or the inbox watch."""
+    try:
+        return ingest_file(archive, source, target, consume, progress)
+    except Exception as exc:  # one file's failure is reported with the file, every later file is still served
+        log.exception("处理失败：%s", readable(str(source)))
+        error = exc if isinstance(exc, DaibanError) else DaibanError(f"{display_name(source.name)}：处理失败（{exc}）")
+        return [failed_outcome(archive, source, error, consume)]
 
 
 def check_target(archive: Archive, target: Target) -> None:
@@ -328,7 +393,7 @@ def ingest_files(archive: Archive, paths: list[Path], target: Target = Target(),
     files = expand(paths)
     for number, path in enumerate(files, start=1):
         progress.file_started(path, number, len(files))
-        found = ingest_file(archive, path, target, progress=progress)
+        found = ingest_or_report(archive, path, target, progress=progress)
         progress.file_done(path, found)
         outcomes += found
     return IngestReport(outcomes)

@@ -16,18 +16,20 @@ from archive.casework.values import checked_text
 from archive.catalog import review as queue
 from archive.catalog.documents import FiledDocument, locate
 from archive.catalog.events import now, record
+from archive.catalog.failed import FailedInput, register
 from archive.catalog.review import NewReviewItem, ReviewItem
 from archive.catalog.scans import ScanPart
 from archive.catalog.session import Archive
+from archive.content.fileinfo import sha256_of
 from archive.dataroot.folders import NAME_BYTES, safe_name
 from archive.intake.guess import guess_cases
 
 
 def send_to_review(archive: Archive, pdf: Path, original: Path, sha256: str, pages: int, text: str, reason: str,
-                   scan_part: ScanPart | None = None) -> ReviewItem:
+                   scan_part: ScanPart | None = None, warnings: tuple[str, ...] = ()) -> ReviewItem:
     """Queue a scan (its OCR'd PDF and a copy of the original) for a person, with the best guesses of its case."""
     new = NewReviewItem(pdf, original, display_name(original.name), sha256, pages, text, guess_cases(archive, text),
-                        reason)
+                        reason, warnings)
     return queue.add_item(archive, new, scan_part)
 
 
@@ -50,7 +52,7 @@ def file_item(archive: Archive, review_id: int, case_no: str, form_id: str | Non
     scan = FilingRequest(root / item.pdf, category=category, form_id=form_id, text=item.text,
                          kind=DocKind.SIGNED if form_id else DocKind.UPLOAD, title=None if form_id else title)
     original = FilingRequest(root / item.original, category=category, form_id=form_id, kind=DocKind.ORIGINAL,
-                             title=f"{title} 原始扫描件", text="")
+                             title=f"{title} 原始扫描件", text="", checked_at_intake=True)
     requests = [scan] if locate(archive, item.sha256, case_no) else [scan, original]
     filed = file_documents(archive, case_no, requests, signed=bool(form_id)).documents
     queue.mark_filed(archive, item, case_no, filed[0].id, form_id)
@@ -70,7 +72,8 @@ def fail_input(archive: Archive, source: Path, reason_code: str, message: str, m
     name = display_name(source.name)
     target = archive.root.review_dir / "failed" / f"{stamp} {safe_name(name, NAME_BYTES)}"
     target.parent.mkdir(parents=True, exist_ok=True)
-    if source.is_file():
+    kept = source.is_file()
+    if kept:
         if move:
             shutil.move(source, target)
         else:
@@ -78,4 +81,7 @@ def fail_input(archive: Archive, source: Path, reason_code: str, message: str, m
     note = target.with_name(target.name + ".reason.txt")
     note.write_text(f"文件：{readable(str(source))}\n原因代码：{reason_code}\n说明：{message}\n时间：{now()}\n",
                     encoding="utf-8")
+    register(archive, FailedInput(
+        (target if kept else note).relative_to(archive.root.path).as_posix(), name,
+        sha256_of(target) if kept else None, target.stat().st_size if kept else None, reason_code, message))
     return target

@@ -31,6 +31,8 @@ ASSUMED_DPI_RANGE = (150, 600)
 # Modes img2pdf (inside ocrmypdf) takes as they are; others are converted for OCR.
 OCR_READY_MODES = {"1", "L", "RGB"}
 EOF_WINDOW = 4096
+# A page image this large (against the page at 100 dpi) is the page itself, not a logo or a QR code.
+SCAN_COVER = 0.25
 
 class Reason(StrEnum):
     """Why an input was refused or failed; ingest files the original under this reason."""
@@ -45,6 +47,7 @@ class Reason(StrEnum):
     OCR_TIMEOUT = "ocr_timeout"
     OCR_FAILED = "ocr_failed"
     OUTPUT_FAILED = "output_failed"
+    NOT_A_SCAN = "not_a_scan"
 
 
 class ScanInputError(InputFileError):
@@ -110,9 +113,15 @@ def _check_pdf(path: Path) -> int:
         raise _fail(path, Reason.CORRUPT, "PDF 文件已损坏，无法打开。") from exc
 
 
-def _check_pdf_page(path: Path, number: int, page: pikepdf.Page) -> None:
+def page_size_pt(page: pikepdf.Page) -> tuple[float, float]:
+    """A page's width and height in points, /UserUnit applied (a large-format page may use it)."""
     box = page.mediabox
-    width, height = abs(float(box[2]) - float(box[0])), abs(float(box[3]) - float(box[1]))
+    unit = float(page.obj.get("/UserUnit", 1))
+    return abs(float(box[2]) - float(box[0])) * unit, abs(float(box[3]) - float(box[1])) * unit
+
+
+def _check_pdf_page(path: Path, number: int, page: pikepdf.Page) -> None:
+    width, height = page_size_pt(page)
     short, long = sorted((width, height))
     if short > MAX_PAGE_PT[0] or long > MAX_PAGE_PT[1]:
         raise _fail(path, Reason.TOO_LARGE,
@@ -241,3 +250,18 @@ def ocr_source(scan: ScanInput, work_dir: Path) -> Path:
     frames[0].save(target, "TIFF", compression="tiff_lzw", save_all=True,
                    append_images=frames[1:], **extra)
     return target
+
+
+def _is_scan(page: pikepdf.Page) -> bool:
+    """Whether a page holds an image large enough to be the page itself (a scan or photo)."""
+    width, height = page_size_pt(page)
+    page_pixels_at_100dpi = (width / 72 * 100) * (height / 72 * 100)
+    largest = max((int(image.get("/Width", 0)) * int(image.get("/Height", 0))
+                   for image in page.get_images().values()), default=0)
+    return largest >= SCAN_COVER * page_pixels_at_100dpi
+
+
+def scanned_pages(pdf: Path) -> list[bool]:
+    """For each page, whether it is a scan or photo (an image of the page) rather than born-digital."""
+    with pdf.open("rb") as stream, pikepdf.open(stream) as document:
+        return [_is_scan(page) for page in document.pages]
