@@ -748,9 +748,10 @@ def review_reject(review_id, reason):
 @click.argument("query", nargs=-1, required=True)
 @click.option("--case", "case_no", help="只查某一案件")
 @click.option("--form", "form_id", help="只查某种表单")
-@click.option("--category", help="只查某一档案类别（如 会议纪要）")
+@click.option("--category", help="只查某一档案类别（如 会议纪要；待审核 为待审核队列）")
 @click.option("--stage", help="只查某一阶段（归档时的案件状态）")
-@click.option("--kind", type=click.Choice([k.value for k in DocKind]), help="文件性质")
+@click.option("--kind", type=click.Choice([*(k.value for k in DocKind), "review"]),
+              help="文件性质（review：待审核队列中的扫描件）")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="起始日期 YYYY-MM-DD")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="截止日期 YYYY-MM-DD")
 @click.option("--limit", default=10, show_default=True, help="每页条数")

@@ -27,11 +27,16 @@ class OutboxItem:
     error: str | None
 
 
-def enqueue(conn: Connection, doc_ids: Sequence[int]) -> None:
-    """Record index work for these documents inside the caller's transaction."""
+def review_key(review_id: int) -> int:
+    """The index key of a scan waiting in the review queue (documents keep their positive ids)."""
+    return -review_id
+
+
+def enqueue(conn: Connection, keys: Sequence[int]) -> None:
+    """Record index work for these documents (or review_key()s) inside the caller's transaction."""
     stamp = events.now()
-    for doc_id in doc_ids:
-        conn.execute(outbox.insert().values(doc_id=doc_id, created=stamp, attempts=0))
+    for key in keys:
+        conn.execute(outbox.insert().values(doc_id=key, created=stamp, attempts=0))
 
 
 def waiting(archive: Archive) -> list[OutboxItem]:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from archive.base.errors import NotFoundError, UsageError
 from archive.base.terms import ReviewState
-from archive.catalog import events, scans
+from archive.catalog import events, outbox, scans
 from archive.catalog.scans import ScanPart
 from archive.catalog.schema import review
 from archive.catalog.session import Archive
@@ -104,6 +104,7 @@ def add_item(archive: Archive, new: NewReviewItem, scan_part: ScanPart | None = 
                       reason=new.reason, guesses=[g.case_no for g in new.guesses])
         if scan_part:
             scans.record(conn, scan_part, review_id=review_id)
+        outbox.enqueue(conn, [outbox.review_key(review_id)])
     return get_item(archive, review_id)
 
 
@@ -133,6 +134,15 @@ def list_items(archive: Archive, state: ReviewState | None = ReviewState.WAITING
         return [_item(r) for r in conn.execute(query)]
 
 
+def waiting_items(archive: Archive, review_ids: list[int] | None = None) -> list[ReviewItem]:
+    """The scans waiting for a person (all, or those of these numbers)."""
+    query = select(review).where(review.c.state == ReviewState.WAITING).order_by(review.c.id)
+    if review_ids is not None:
+        query = query.where(review.c.id.in_(review_ids))
+    with archive.read() as conn:
+        return [_item(r) for r in conn.execute(query)]
+
+
 def find_by_sha256(archive: Archive, sha256: str) -> ReviewItem | None:
     """Return the waiting item holding these bytes, if any."""
     with archive.read() as conn:
@@ -148,6 +158,7 @@ def mark_filed(archive: Archive, item: ReviewItem, case_no: str, doc_id: int, fo
             state=ReviewState.FILED, resolved=events.now(), doc_id=doc_id))
         events.append(conn, archive.actor, "review.filed", case_no=case_no, doc_id=doc_id,
                       review_id=item.id, form=form_id)
+        outbox.enqueue(conn, [outbox.review_key(item.id)])
     shutil.rmtree(archive.root.path / Path(item.pdf).parent, ignore_errors=True)
 
 
@@ -159,6 +170,7 @@ def mark_rejected(archive: Archive, item: ReviewItem, reason: str) -> ReviewItem
         conn.execute(review.update().where(review.c.id == item.id).values(
             state=ReviewState.REJECTED, resolved=events.now(), reason=reason))
         events.append(conn, archive.actor, "review.rejected", review_id=item.id, reason=reason)
+        outbox.enqueue(conn, [outbox.review_key(item.id)])
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.move(folder, target)
     return get_item(archive, item.id)

@@ -1,5 +1,6 @@
 """What a file is, by its first bytes rather than its name (one sniffer for filing, ingest and QR reading)."""
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -70,6 +71,8 @@ def describe(path: Path, head: bytes) -> str:
         return "HEIC 图像（手机照片）"
     if head.startswith(b"{\\rtf"):
         return "RTF 文档"
+    if re.match(rb"\s*(<!doctype html|<html|<head|<meta|<\?xml[^>]*>\s*<html)", head[:512].lower()):
+        return "HTML 网页（可能是下载页面而非文件本身）"
     if b"\x00" not in head:
         try:
             head.decode("utf-8")

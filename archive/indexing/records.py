@@ -1,12 +1,23 @@
-"""Catalog documents as index records: the text and every field a search may filter or show."""
+"""Catalog documents, and scans waiting in the review queue, as index records: the text and every field a
+search may filter or show.
 
+A waiting scan is indexed under its outbox.review_key, so that a lost scan can be found by a word in it
+(kind "review", category 待审核) and leaves the index when it is filed or rejected.
+"""
+
+import itertools
 from collections.abc import Iterator, Sequence
 from datetime import date
 
 from archive.catalog.documents import IndexSource, index_sources
+from archive.catalog.outbox import review_key
+from archive.catalog.review import ReviewItem, waiting_items
 from archive.catalog.session import Archive
 from index.document import IndexDoc
 from index.layout import current_version
+
+QUEUED_KIND = "review"
+QUEUED_CATEGORY = "待审核"
 
 
 def _record(source: IndexSource) -> IndexDoc:
@@ -20,9 +31,22 @@ def _record(source: IndexSource) -> IndexDoc:
     )
 
 
-def index_records(archive: Archive, doc_ids: Sequence[int] | None = None) -> Iterator[IndexDoc]:
-    """Stream the catalog's current documents (all, or these ids) as index records."""
-    return (_record(source) for source in index_sources(archive, doc_ids))
+def _queued(item: ReviewItem) -> IndexDoc:
+    guessed = item.guesses[0].case_no if item.guesses else ""
+    return IndexDoc(
+        doc_id=review_key(item.id), case_no=guessed, project_name="", unit="", form_id="", category=QUEUED_CATEGORY,
+        stage="", kind=QUEUED_KIND, title=f"待审核 #{item.id} {item.source_name}", doc_no="", author="",
+        people=[], date=date.fromisoformat(item.created[:10]), path=item.pdf or item.original, text=item.text,
+    )
+
+
+def index_records(archive: Archive, keys: Sequence[int] | None = None) -> Iterator[IndexDoc]:
+    """Stream the current documents and the waiting scans (all, or these index keys) as index records."""
+    doc_ids = None if keys is None else [k for k in keys if k > 0]
+    review_ids = None if keys is None else [-k for k in keys if k < 0]  # review_key() inverted
+    documents = (_record(source) for source in index_sources(archive, doc_ids)) if doc_ids != [] else ()
+    queued = (_queued(item) for item in waiting_items(archive, review_ids)) if review_ids != [] else ()
+    return itertools.chain(documents, queued)
 
 
 def live_backend(archive: Archive) -> str:

@@ -7,8 +7,15 @@ from archive.base.terms import category as find_category
 from archive.catalog import events
 from archive.catalog.documents import find_document
 from archive.catalog.session import Archive
+from archive.indexing.records import QUEUED_CATEGORY
 from index.query import Filters
 from index.search import SearchPage, search
+
+
+def _category(name: str | None) -> str | None:
+    if not name:
+        return None
+    return QUEUED_CATEGORY if name == QUEUED_CATEGORY else find_category(name).name
 
 
 def search_archive(archive: Archive, text: str, *, case_no: str | None = None, form_id: str | None = None,
@@ -16,8 +23,7 @@ def search_archive(archive: Archive, text: str, *, case_no: str | None = None, f
                    since: date | None = None, until: date | None = None,
                    page: int = 1, limit: int = 20) -> SearchPage:
     """Search the archive with filters and record who searched for what (auditors' access is traceable)."""
-    filters = Filters(case_no=case_no, form_id=form_id,
-                      category=find_category(category).name if category else None, stage=stage, kind=kind,
+    filters = Filters(case_no=case_no, form_id=form_id, category=_category(category), stage=stage, kind=kind,
                       since=since, until=until)
     result = search(archive.root.index_dir, text, filters, page, limit)
     events.record(archive, "search", case_no=case_no, query=text,

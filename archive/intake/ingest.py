@@ -31,7 +31,7 @@ from archive.content.fileinfo import sha256_of
 from archive.dataroot.folders import NAME_BYTES, safe_name
 from archive.intake.ocr import OcrResult, ocr_to_pdfa
 from archive.intake.qrscan import find_identities
-from archive.intake.review import fail_input, send_to_review
+from archive.intake.review import fail_input, file_item, send_to_review
 from archive.intake.scaninput import Reason, ScanInputError, scanned_pages
 from archive.intake.stacksplit import PageEvidence, Segment, page_counter, split_stack
 from docgen.identity import IDENTITY_RE, DocIdentity, parse_identity
@@ -128,7 +128,26 @@ def _where(archive: Archive, sha256: str) -> str | None:
     if doc:
         return f"案件 {doc.case_no} 件号 {doc.item_no:04d}（{doc.path}）"
     waiting = queue.find_by_sha256(archive, sha256)
-    return f"待审核队列 #{waiting.id}" if waiting else None
+    if waiting is None:
+        return None
+    return (f"待审核队列 #{waiting.id}（用 daiban review file {waiting.id} 案件编号 --form 表单编号"
+            " 或 --category 类别 归档）")
+
+
+def _from_queue(archive: Archive, name: str, sha256: str, target: Target) -> Outcome | None:
+    """A scan already waiting in review, ingested again naming its case and form: file it from the queue."""
+    waiting = queue.find_by_sha256(archive, sha256)
+    if waiting is None or not target.case_no or not (target.form_id or target.category):
+        return None
+    try:
+        filed = file_item(archive, waiting.id, target.case_no, target.form_id, target.category)
+    except DaibanError as exc:
+        return Outcome(name, IngestStatus.REVIEW, f"仍在待审核 #{waiting.id}：{exc.message}", review_id=waiting.id,
+                       reason=exc.message)
+    label = f"《{archive.forms.require(target.form_id).title}》签署件" if target.form_id else target.category
+    return Outcome(name, IngestStatus.FILED, f"由待审核 #{waiting.id} 归入 {target.case_no}：{label}",
+                   case_no=target.case_no, form_id=target.form_id, doc_ids=[d.id for d in filed],
+                   review_id=waiting.id)
 
 
 def _identity(archive: Archive, text: str) -> DocIdentity | None:
@@ -143,10 +162,11 @@ def _identity(archive: Archive, text: str) -> DocIdentity | None:
 
 
 def _page_evidence(archive: Archive, index: int, codes: tuple[str, ...], text: str) -> PageEvidence:
-    # The QR code first; the 文档标识 line printed in the footer when the code cannot be read.
-    named = [*codes, *(m.group() for m in IDENTITY_RE.finditer(text.replace(" ", "")))]
+    # The QR code decides; the 文档标识 line printed in the footer speaks only when no code can be read.
+    named = [t for t in codes if IDENTITY_RE.fullmatch(t)]
+    named = named or [m.group() for m in IDENTITY_RE.finditer(text.replace(" ", ""))]
     known = next((str(i) for t in named if (i := _identity(archive, t))), None)
-    foreign = None if known else next((t for t in named if IDENTITY_RE.fullmatch(t)), None)
+    foreign = None if known else next(iter(named), None)
     return PageEvidence(index, known, foreign, page_counter(text))
 
 
@@ -345,6 +365,8 @@ def ingest_file(archive: Archive, source: Path, target: Target = Target(), consu
         unreadable = ScanInputError(source, Reason.UNREADABLE, f"{source}：无法读取（{exc.strerror}）")
         return [failed_outcome(archive, source, unreadable, consume)]
     handled = scans.handled(archive, sha256) if sha256 else []
+    if sha256 and (queued := _from_queue(archive, name, sha256, target)):
+        return [queued]
     if sha256 and (where := _already_in(archive, sha256, handled)):
         if consume:
             fail_input(archive, source, "duplicate", f"重复文件，已存于{where}", move=True)

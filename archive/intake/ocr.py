@@ -10,6 +10,7 @@ pdftotext for pages that already had text.
 """
 
 import json
+import logging
 import os
 import re
 import selectors
@@ -25,12 +26,14 @@ import pikepdf
 
 from archive.base.errors import ExternalToolError, UsageError
 from archive.base.processes import child_environment, kill_group
+from archive.base.text import display_name
 from archive.content.pdftotext import pdftotext
 from archive.dataroot.settings import OcrSettings
 from archive.intake.ocr_worker import PROTOCOL_FD_ENV
 from archive.intake.scaninput import Reason, ScanInput, ScanInputError, inspect_scan, ocr_source
 from index.normalize import normalize_text
 
+logger = logging.getLogger("daiban")
 ENGINES = ("tesseract", "rapidocr")
 DEFAULT_TIMEOUT_S = 900.0
 SKIPPED_RANGE = re.compile(r"\[OCR skipped on page\(s\) (\d+)(?:-(\d+))?\]")
@@ -160,34 +163,40 @@ _INPUT_ERRORS = {
                               "PDF 的已有文字使用了未嵌入的中文字体，转换为 PDF/A 会损坏文字，未处理。"),
 }
 _TOOL_ERRORS = {
-    "MissingDependencyError": "OCR 所需的程序、组件或语言数据缺失",
-    "SubprocessOutputError": "OCR 程序（Tesseract 等）运行出错",
+    "MissingDependencyError": "所需的程序、组件或语言数据缺失",
+    "SubprocessOutputError": "识别程序运行出错",
     "TesseractConfigError": "Tesseract 配置有误",
     "PdfaConversionFailedError": "无法生成 PDF/A",
-    "BadArgsError": "OCR 参数无效",
+    "BadArgsError": "参数无效",
     "PriorOcrFoundError": "PDF 已有文字层，无法再次识别",
 }
+ENGINE_NAMES = {"rapidocr": "RapidOCR", "tesseract": "Tesseract"}
+# What Ghostscript, qpdf and the image libraries say when the trouble is the file, not the tool.
+DAMAGE_WORDS = ("damaged", "corrupt", "syntaxerror", "xref", "truncated", "unexpected eof", "premature end",
+                "broken", "invalid pdf", "cannot identify image")
 
 
-def _raise_for(event: dict | None, src: Path, out_pdf: Path, timeout_s: float, log: str) -> None:
-    name = src.name
+def _raise_for(event: dict | None, src: Path, engine: str, timeout_s: float, log: str) -> None:
+    name, engine = display_name(src.name), ENGINE_NAMES.get(engine, engine)
     if event is None:
-        raise OcrError(src, Reason.OCR_TIMEOUT,
-                       f"{name}：OCR 超时（超过 {timeout_s:g} 秒），已中止。")
+        raise OcrError(src, Reason.OCR_TIMEOUT, f"{name}：OCR（{engine}）超时（超过 {timeout_s:g} 秒），已中止。")
     if event.get("event") == "done":
         return
     kind, detail = event.get("type", ""), event.get("detail", "")
+    # The tools' own words are English: they go to the log for the maintainer, not to the archivist.
+    logger.info("OCR 失败：%s %s %s", kind, detail[:2000], log[-2000:])
     if kind in _INPUT_ERRORS:
         reason, problem = _INPUT_ERRORS[kind]
         raise ScanInputError(src, reason, f"{name}：{problem}")
+    if any(word in f"{detail} {log}".lower() for word in DAMAGE_WORDS):
+        raise ScanInputError(src, Reason.CORRUPT, f"{name}：文件已损坏（内容有错误，阅读器也许能打开，但无法识别）。")
     if kind == "OutputFileAccessError":
-        raise OcrError(src, Reason.OUTPUT_FAILED, f"{name}：无法写入 OCR 结果文件 {out_pdf}。")
+        raise OcrError(src, Reason.OUTPUT_FAILED, f"{name}：无法在数据根目录的暂存区写入识别结果。")
     if kind in _TOOL_ERRORS:
-        raise OcrError(src, Reason.OCR_FAILED, f"{name}：{_TOOL_ERRORS[kind]}（{detail.strip()[:300]}）。")
+        raise OcrError(src, Reason.OCR_FAILED, f"{name}：OCR（{engine}）{_TOOL_ERRORS[kind]}。")
     if not event:
-        tail = log.strip().splitlines()[-1:] or [""]
-        raise OcrError(src, Reason.OCR_FAILED, f"{name}：OCR 进程意外退出（{tail[0][:300]}）。")
-    raise OcrError(src, Reason.OCR_FAILED, f"{name}：OCR 失败（{kind}：{detail.strip()[:300]}）。")
+        raise OcrError(src, Reason.OCR_FAILED, f"{name}：OCR（{engine}）进程意外退出。")
+    raise OcrError(src, Reason.OCR_FAILED, f"{name}：OCR（{engine}）失败。")
 
 
 def _sidecar_pages(sidecar: str, pages: int) -> list[str | None]:
@@ -219,6 +228,9 @@ def _page_texts(sidecar: Path, output: Path, pages: int):
                                     f"第 {number} 页未能识别（单页识别超时或为空白页），该页没有文字。"))
         else:
             text = normalize_text(raw)
+            if not text:
+                soft.append(SoftFailure(number, "no_text",
+                                        f"第 {number} 页识别不到任何文字（空白页，或图像过淡、过小）。"))
         texts.append(text)
     return tuple(texts), tuple(text_pages), tuple(soft)
 
@@ -256,7 +268,7 @@ def ocr_to_pdfa(src: Path, out_pdf: Path, settings: OcrSettings = OcrSettings(),
             request = _request(ocr_source(scan, work_dir).resolve(), part.resolve(),
                                sidecar, scan, settings)
             event, log = _run_worker(request, work_dir, timeout_s, progress)
-            _raise_for(event, src, out_pdf, timeout_s, log)
+            _raise_for(event, src, settings.engine, timeout_s, log)
             with pikepdf.open(part) as pdf:
                 pages = len(pdf.pages)
             texts, text_pages, soft = _page_texts(sidecar, part, pages)

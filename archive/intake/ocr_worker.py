@@ -90,25 +90,31 @@ def _ocr_kwargs(request: dict, skip_text: bool, pdfa: bool) -> dict:
     return kwargs
 
 
+def _ocr(request: dict, skip_text: bool) -> dict:
+    import ocrmypdf
+
+    try:
+        ocrmypdf.ocr(request["input"], request["output"], **_ocr_kwargs(request, skip_text, True))
+        return {"skip_text": skip_text, "pdfa": True}
+    except (ocrmypdf.exceptions.PdfaConversionFailedError, ocrmypdf.exceptions.NonEmbeddedFontsError,
+            ocrmypdf.exceptions.SubprocessOutputError):
+        # A valid document Ghostscript cannot turn into PDF/A (CMYK palettes, inline images, fonts)
+        # is kept as a plain PDF, marked as such, rather than refused.
+        logging.getLogger(__name__).warning("PDF/A conversion failed; writing a plain PDF")
+    ocrmypdf.ocr(request["input"], request["output"], **_ocr_kwargs(request, skip_text, False))
+    return {"skip_text": skip_text, "pdfa": False}
+
+
 def run(request: dict) -> dict:
     """OCR the request's input; return how: skip-text mode used, PDF/A produced."""
     import ocrmypdf
 
     try:
-        ocrmypdf.ocr(request["input"], request["output"], **_ocr_kwargs(request, False, True))
-        return {"skip_text": False, "pdfa": True}
+        return _ocr(request, skip_text=False)
     except ocrmypdf.exceptions.ExitCodeException as exc:
         if type(exc).__name__ not in PRIOR_TEXT_ERRORS:
             raise
-    try:
-        ocrmypdf.ocr(request["input"], request["output"], **_ocr_kwargs(request, True, True))
-        return {"skip_text": True, "pdfa": True}
-    except (ocrmypdf.exceptions.PdfaConversionFailedError,
-            ocrmypdf.exceptions.NonEmbeddedFontsError):
-        # A born-digital PDF that cannot become PDF/A without harm: keep its text, plain PDF.
-        logging.getLogger(__name__).warning("PDF/A conversion failed; writing a plain PDF")
-    ocrmypdf.ocr(request["input"], request["output"], **_ocr_kwargs(request, True, False))
-    return {"skip_text": True, "pdfa": False}
+    return _ocr(request, skip_text=True)
 
 
 def _kill_group(_signum, _frame) -> None:

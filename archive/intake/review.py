@@ -22,6 +22,7 @@ from archive.catalog.scans import ScanPart
 from archive.catalog.session import Archive
 from archive.content.fileinfo import sha256_of
 from archive.dataroot.folders import NAME_BYTES, safe_name
+from archive.indexing.outbox import run_outbox
 from archive.intake.guess import guess_cases
 
 
@@ -30,7 +31,9 @@ def send_to_review(archive: Archive, pdf: Path, original: Path, sha256: str, pag
     """Queue a scan (its OCR'd PDF and a copy of the original) for a person, with the best guesses of its case."""
     new = NewReviewItem(pdf, original, display_name(original.name), sha256, pages, text, guess_cases(archive, text),
                         reason, warnings)
-    return queue.add_item(archive, new, scan_part)
+    item = queue.add_item(archive, new, scan_part)
+    run_outbox(archive)
+    return item
 
 
 def list_items(archive: Archive, show_all: bool = False) -> list[ReviewItem]:
@@ -56,6 +59,7 @@ def file_item(archive: Archive, review_id: int, case_no: str, form_id: str | Non
     requests = [scan] if locate(archive, item.sha256, case_no) else [scan, original]
     filed = file_documents(archive, case_no, requests, signed=bool(form_id)).documents
     queue.mark_filed(archive, item, case_no, filed[0].id, form_id)
+    run_outbox(archive)
     return filed
 
 
@@ -63,7 +67,9 @@ def reject_item(archive: Archive, review_id: int, reason: str) -> ReviewItem:
     """Send a queue item back (not a document of any case); its files move to review/rejected/."""
     if not checked_text("退回原因", reason).strip():
         raise UsageError("退回须说明原因（--reason）")
-    return queue.mark_rejected(archive, queue.waiting_item(archive, review_id), reason)
+    rejected = queue.mark_rejected(archive, queue.waiting_item(archive, review_id), reason)
+    run_outbox(archive)
+    return rejected
 
 
 def fail_input(archive: Archive, source: Path, reason_code: str, message: str, move: bool) -> Path:
