@@ -618,7 +618,7 @@ def packet_cmd(case_no, stage, sets, data_file, as_json):
 # ---------------------------------------------------------------- scans in
 
 def _print_report(report) -> None:
-    from archive.intake.ingest import IngestStatus
+    from archive.intake.outcomes import IngestStatus
 
     colours = {IngestStatus.FILED: "green", IngestStatus.REVIEW: "yellow", IngestStatus.DUPLICATE: "cyan",
                IngestStatus.FAILED: "red"}
@@ -630,7 +630,7 @@ def _print_report(report) -> None:
 
 def _ingest_progress(bar, print_each: bool):
     """An IngestProgress drawing one bar for the files and one for the OCR steps of the current file."""
-    from archive.intake.ingest import IngestProgress, IngestReport
+    from archive.intake.outcomes import IngestProgress, IngestReport
 
     files = bar.add_task("文件", total=None)
     current = {}
@@ -661,7 +661,8 @@ def _ingest_progress(bar, print_each: bool):
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 def ingest_cmd(paths, case_no, form_id, category, as_json):
     """扫描件入库：OCR 为 PDF/A，按表单二维码自动归档，无法识别的转入待审核。"""
-    from archive.intake.ingest import Target, ingest_files
+    from archive.intake.ingest import ingest_files
+    from archive.intake.outcomes import Target
 
     archive = _archive()
     with _progress_bar() as bar:

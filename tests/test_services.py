@@ -25,8 +25,9 @@ from archive.indexing.maintenance import check_index, rebuild_index
 from archive.indexing.outbox import run_outbox
 from archive.indexing.search import open_document, search_archive
 from archive.intake.inbox import watch_inbox
-from archive.intake.ingest import IngestStatus, Target, ingest_files
+from archive.intake.ingest import ingest_files
 from archive.intake.ocr import OcrError
+from archive.intake.outcomes import IngestStatus, Target
 from archive.intake.review import list_items
 from archive.outputs.context import FormValues
 from archive.outputs.forms import generate_forms

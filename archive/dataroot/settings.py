@@ -59,6 +59,9 @@ class OcrSettings:
     jobs: int = field(default_factory=_default_jobs)
     # Tesseract only: a page that exceeds it is left without text (a soft failure).
     page_timeout_s: float = 180.0
+    # Pages measured more askew than this are turned straight before OCR (bench/RESULTS.md, tables).
+    straighten: bool = True
+    straighten_threshold: float = 0.3
 
 
 @dataclass(frozen=True)

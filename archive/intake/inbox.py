@@ -11,7 +11,8 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from archive.catalog.session import Archive
-from archive.intake.ingest import IngestProgress, Target, ingest_or_report, is_scan
+from archive.intake.ingest import ingest_or_report, is_scan
+from archive.intake.outcomes import IngestProgress, Target
 
 
 @dataclass

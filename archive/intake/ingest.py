@@ -9,14 +9,12 @@ kept beside the PDF/A, never modified.
 import logging
 import re
 import shutil
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from enum import StrEnum
+from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
 
-from archive.base.errors import DaibanError, DuplicateError, ExitCode, NotFoundError, TransitionError, UsageError
+from archive.base.errors import DaibanError, DuplicateError, NotFoundError, TransitionError, UsageError
 from archive.base.faults import crash_point
 from archive.base.terms import DocKind
 from archive.base.text import display_name, readable
@@ -29,86 +27,16 @@ from archive.catalog.scans import HandledPart, ScanPart, record_alone
 from archive.catalog.session import Archive
 from archive.content.fileinfo import sha256_of
 from archive.dataroot.folders import NAME_BYTES, safe_name
+from archive.intake.identify import evidence, route, segments
 from archive.intake.ocr import OcrResult, ocr_to_pdfa
-from archive.intake.qrscan import find_identities
+from archive.intake.outcomes import IngestProgress, IngestReport, IngestStatus, Outcome, Target, pages_text
 from archive.intake.review import fail_input, file_item, send_to_review
 from archive.intake.scaninput import Reason, ScanInputError, scanned_pages
-from archive.intake.stacksplit import PageEvidence, Segment, page_counter, split_stack
-from docgen.identity import IDENTITY_RE, DocIdentity, parse_identity
+from archive.intake.stacksplit import Segment
+from docgen.identity import DocIdentity
 
 log = logging.getLogger("daiban")
 SCAN_SUFFIXES = {".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff"}
-QR_DPI = 150
-
-
-class IngestStatus(StrEnum):
-    """What became of a scan or of one form of a stack."""
-
-    FILED = "filed"
-    REVIEW = "review"
-    DUPLICATE = "duplicate"
-    FAILED = "failed"
-
-    @property
-    def label(self) -> str:
-        """The Chinese name users read."""
-        return {"filed": "已归档", "review": "待审核", "duplicate": "重复", "failed": "失败"}[self.value]
-
-
-@dataclass
-class Outcome:
-    """What became of one scan, or of one form of a scanned stack."""
-
-    source: str
-    status: IngestStatus
-    message: str
-    pages: list[int] = field(default_factory=list)
-    case_no: str | None = None
-    form_id: str | None = None
-    identity: str | None = None
-    doc_ids: list[int] = field(default_factory=list)
-    review_id: int | None = None
-    reason: str | None = None
-    exit_code: ExitCode = ExitCode.OK
-    warnings: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class IngestReport:
-    """The outcomes of a batch; its exit code is the first failure's (OK when nothing failed)."""
-
-    outcomes: list[Outcome]
-
-    @property
-    def exit_code(self) -> ExitCode:
-        """The exit code of the first failed file, else OK."""
-        return next((o.exit_code for o in self.outcomes if o.status == IngestStatus.FAILED), ExitCode.OK)
-
-    def summary(self) -> str:
-        """One line counting outcomes by status, in Chinese."""
-        return "，".join(f"{s.label} {sum(o.status == s for o in self.outcomes)}" for s in IngestStatus)
-
-
-@dataclass(frozen=True)
-class Target:
-    """Where the user said the scan belongs (--case, --form, --category)."""
-
-    case_no: str | None = None
-    form_id: str | None = None
-    category: str | None = None
-
-
-def _ignore(*_args) -> None:
-    return None
-
-
-@dataclass(frozen=True)
-class IngestProgress:
-    """What a caller is told during long work: file n of total starts, an OCR step advances, a file is done."""
-
-    file_started: Callable[[Path, int, int], None] = _ignore
-    step: Callable[[str, float, float | None], None] = _ignore
-    file_done: Callable[[Path, list[Outcome]], None] = _ignore
 
 
 def expand(paths: list[Path]) -> list[Path]:
@@ -148,31 +76,6 @@ def _from_queue(archive: Archive, name: str, sha256: str, target: Target) -> Out
     return Outcome(name, IngestStatus.FILED, f"由待审核 #{waiting.id} 归入 {target.case_no}：{label}",
                    case_no=target.case_no, form_id=target.form_id, doc_ids=[d.id for d in filed],
                    review_id=waiting.id)
-
-
-def _identity(archive: Archive, text: str) -> DocIdentity | None:
-    """The identity a text names, if it names a form of a case this archive has."""
-    try:
-        identity = parse_identity(text)
-        archive.forms.require(identity.form_id)
-        get_case(archive, identity.case_no)
-    except DaibanError:
-        return None
-    return identity
-
-
-def _page_evidence(archive: Archive, index: int, codes: tuple[str, ...], text: str) -> PageEvidence:
-    # The QR code decides; the 文档标识 line printed in the footer speaks only when no code can be read.
-    named = [t for t in codes if IDENTITY_RE.fullmatch(t)]
-    named = named or [m.group() for m in IDENTITY_RE.finditer(text.replace(" ", ""))]
-    known = next((str(i) for t in named if (i := _identity(archive, t))), None)
-    foreign = None if known else next(iter(named), None)
-    return PageEvidence(index, known, foreign, page_counter(text))
-
-
-def _evidence(archive: Archive, ocr: OcrResult) -> list[PageEvidence]:
-    codes = find_identities(ocr.output, QR_DPI)
-    return [_page_evidence(archive, index, page.texts, ocr.texts[index]) for index, page in enumerate(codes)]
 
 
 def _extract(pdf: Path, pages: list[int], out: Path) -> Path:
@@ -231,22 +134,6 @@ def _noted(warnings: tuple[str, ...]) -> str:
     return f"（注意：{'；'.join(warnings)}）" if warnings else ""
 
 
-def _segments(archive: Archive, ocr: OcrResult, target: Target) -> list[Segment]:
-    if target.form_id:
-        return [Segment(None, list(range(ocr.pages)))]
-    return split_stack(_evidence(archive, ocr))
-
-
-def _route(segment: Segment, target: Target) -> tuple[str | None, str | None, DocIdentity | None]:
-    """Decide case and form of a segment: its code, completed or overridden by --case/--form."""
-    identity = parse_identity(segment.identity) if segment.identity else None
-    case_no = target.case_no or (identity.case_no if identity else None)
-    form_id = target.form_id or (identity.form_id if identity else None)
-    if identity and (identity.case_no, identity.form_id) != (case_no, form_id):
-        identity = None
-    return case_no, form_id, identity
-
-
 @dataclass(frozen=True)
 class _Scan:
     source: Path
@@ -257,14 +144,6 @@ class _Scan:
     work: Path
 
 
-def pages_text(pages: list[int]) -> str:
-    """Pages (1-based) as people write them: 第 2–4 页, or 第 1、3 页."""
-    ordered = sorted(pages)
-    if ordered == list(range(ordered[0], ordered[-1] + 1)):
-        return f"第 {ordered[0]}–{ordered[-1]} 页" if len(ordered) > 1 else f"第 {ordered[0]} 页"
-    return f"第 {'、'.join(map(str, ordered))} 页"
-
-
 def _handle_segment(archive: Archive, scan: _Scan, segment: Segment, target: Target, index: int,
                     scan_part: ScanPart) -> Outcome:
     ocr = scan.ocr
@@ -273,7 +152,7 @@ def _handle_segment(archive: Archive, scan: _Scan, segment: Segment, target: Tar
     stem = safe_name(Path(scan.name).stem, NAME_BYTES)
     part = _extract(ocr.output, segment.pages, scan.work / f"{stem} 第{min(pages)}-{max(pages)}页.pdf")
     text = "\n\n".join(ocr.texts[p] for p in segment.pages if ocr.texts[p])
-    case_no, form_id, identity = _route(segment, target)
+    case_no, form_id, identity = route(segment, target)
     if segment.problem:
         return _to_review(archive, scan, part, text, segment, segment.problem, scan_part)
     if form_id and not all(scan.scanned[p] for p in segment.pages):
@@ -300,15 +179,15 @@ def _handle_segment(archive: Archive, scan: _Scan, segment: Segment, target: Tar
 
 def _handle_scan(archive: Archive, scan: _Scan, target: Target, done: set[int]) -> list[Outcome]:
     """Handle every part of the scan not handled by an earlier run, each recorded as it is done."""
-    segments = _segments(archive, scan.ocr, target)
+    found = segments(archive, scan.ocr, target)
     outcomes = []
-    for index, segment in enumerate(segments):
+    for index, segment in enumerate(found):
         pages = [p + 1 for p in segment.pages]
         if index in done:
             outcomes.append(Outcome(scan.name, IngestStatus.DUPLICATE, f"{pages_text(pages)}已于此前入库时处理",
                                     pages))
             continue
-        part = ScanPart(scan.sha256, index, len(segments), ",".join(map(str, pages)))
+        part = ScanPart(scan.sha256, index, len(found), ",".join(map(str, pages)))
         outcomes.append(_handle_segment(archive, scan, segment, target, index, part))
         crash_point("ingest.part_done")
     return outcomes
@@ -334,7 +213,7 @@ def _part_place(archive: Archive, part: HandledPart) -> str:
 
 def _claims_signature(archive: Archive, ocr: OcrResult, target: Target) -> bool:
     """Whether the file would be taken as signed forms: it names a form, or carries a form's code."""
-    return bool(target.form_id) or any(page.identity for page in _evidence(archive, ocr))
+    return bool(target.form_id) or any(page.identity for page in evidence(archive, ocr))
 
 
 def _not_a_scan(source: Path) -> ScanInputError:

@@ -30,7 +30,8 @@ from archive.base.text import display_name
 from archive.content.pdftotext import pdftotext
 from archive.dataroot.settings import OcrSettings
 from archive.intake.ocr_worker import PROTOCOL_FD_ENV
-from archive.intake.scaninput import Reason, ScanInput, ScanInputError, inspect_scan, ocr_source
+from archive.intake.scaninput import Reason, ScanInput, ScanInputError, inspect_scan, ocr_source, scanned_pages
+from archive.intake.straighten import straighten
 from index.normalize import normalize_text
 
 logger = logging.getLogger("daiban")
@@ -252,6 +253,16 @@ def _request(source: Path, part: Path, sidecar: Path, scan: ScanInput,
     }
 
 
+def _prepared(scan: ScanInput, work_dir: Path, settings: OcrSettings) -> Path:
+    """The file OCR reads: the scan, flattened or renamed if it must be, with skewed pages straightened."""
+    source = ocr_source(scan, work_dir)
+    if not settings.straighten or (scan.kind == "pdf" and not all(scanned_pages(source))):
+        return source
+    kind = "pdf" if scan.kind == "pdf" else "tiff"
+    dpi = scan.dpi[0] if scan.dpi else scan.assumed_dpi
+    return straighten(source, kind, dpi, work_dir, settings.straighten_threshold) or source
+
+
 def ocr_to_pdfa(src: Path, out_pdf: Path, settings: OcrSettings = OcrSettings(),
                 timeout_s: float = DEFAULT_TIMEOUT_S,
                 progress: Progress | None = None) -> OcrResult:
@@ -265,8 +276,8 @@ def ocr_to_pdfa(src: Path, out_pdf: Path, settings: OcrSettings = OcrSettings(),
         with tempfile.TemporaryDirectory(prefix=".ocr-", dir=out_pdf.parent) as tmp:
             work_dir = Path(tmp)
             sidecar = work_dir / "sidecar.txt"
-            request = _request(ocr_source(scan, work_dir).resolve(), part.resolve(),
-                               sidecar, scan, settings)
+            request = _request(_prepared(scan, work_dir, settings).resolve(), part.resolve(), sidecar, scan,
+                               settings)
             event, log = _run_worker(request, work_dir, timeout_s, progress)
             _raise_for(event, src, settings.engine, timeout_s, log)
             with pikepdf.open(part) as pdf:

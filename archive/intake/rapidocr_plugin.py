@@ -17,10 +17,12 @@ from pathlib import Path
 from ocrmypdf import hookimpl
 from ocrmypdf.builtin_plugins.tesseract_ocr import TesseractOcrEngine
 from ocrmypdf_rapidocr.engine import RapidOCREngine
-from ocrmypdf_rapidocr.hocr import build_hocr_document, extract_hocr_lines
+from ocrmypdf_rapidocr.hocr import bbox_from_polygon, build_hocr_document, confidence_to_percent
 from ocrmypdf_rapidocr.languages import map_language_to_langrec_name, select_single_language
 from ocrmypdf_rapidocr.options import check_runtime_dependencies
 from PIL import Image
+
+from archive.intake.reading_order import Glyph, Line, find_grid, reading_order
 
 ENGINE_NAMES = ("rapidocr", "auto")
 THREADS_KEY = "daiban_rapidocr_threads"
@@ -50,6 +52,21 @@ def _recogniser(language: str, threads: int):
     })
 
 
+def _lines(result, width: int, height: int) -> list[Line]:
+    """RapidOCR's lines with the boxes of their characters."""
+    glyph_sets = list(getattr(result, "word_results", None) or [])
+    found = []
+    for index, (text, box, score) in enumerate(zip(result.txts or (), result.boxes if result.boxes is not None
+                                                   else (), result.scores or (), strict=False)):
+        if not str(text).strip():
+            continue
+        glyphs = glyph_sets[index] if index < len(glyph_sets) else ()
+        found.append(Line(str(text).strip(), bbox_from_polygon(box, width, height), confidence_to_percent(score),
+                          tuple(Glyph(char, bbox_from_polygon(polygon, width, height))
+                                for char, _, polygon in glyphs)))
+    return found
+
+
 class RapidOcrWithOsd(RapidOCREngine):
     """RapidOCR recognition with Tesseract orientation detection."""
 
@@ -65,8 +82,10 @@ class RapidOcrWithOsd(RapidOCREngine):
         threads = int(options.extra_attrs.get(THREADS_KEY, 1))
         with Image.open(input_file) as image:
             width, height = image.size
-        result = _recogniser(language, threads)(str(input_file))
-        lines = extract_hocr_lines(result, page_width=width, page_height=height)
+            grid = find_grid(image)
+        result = _recogniser(language, threads)(str(input_file), return_word_box=True, return_single_char_box=True)
+        found = reading_order(_lines(result, width, height), grid)
+        lines = [(line.text, line.box, line.confidence) for line in found]
         Path(output_hocr).write_text(
             build_hocr_document(page_width=width, page_height=height, language=language,
                                 lines=lines),
