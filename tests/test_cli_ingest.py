@@ -1,7 +1,6 @@
 """Signed scans in, through the CLI, with real OCR: identification, stacks, review, duplicates, inbox, bad input."""
 
 import json
-import random
 import signal
 import sqlite3
 import subprocess
@@ -12,30 +11,15 @@ from pathlib import Path
 import pikepdf
 import pytest
 from conftest import PROJECT, SAMPLE_CASE, Daiban, make_bad_pdfs, snapshot
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image
 
 sys.path.insert(0, str(PROJECT))
-from bench.scans import degrade, render_pages, variant, write_scan  # noqa: E402
+from fixtures.scanning import SCAN, scan_pages, uncoded_page  # noqa: E402
+
+from bench.scans import write_scan  # noqa: E402
 
 # Real OCR or LibreOffice: left out of the quick run (pytest -m 'not slow').
 pytestmark = pytest.mark.slow
-
-NOTE_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
-SCAN = variant("150dpi")
-
-
-def scan_pages(pdf: Path, seed: int) -> list[Image.Image]:
-    rng = random.Random(seed)
-    return [degrade(page, SCAN, "晋城市泽州新能源科技有限公司", rng) for page in render_pages(pdf, SCAN.dpi)]
-
-
-def uncoded_page(text: str) -> Image.Image:
-    page = Image.new("RGB", (1240, 1754), "white")
-    draw = ImageDraw.Draw(page)
-    font = ImageFont.truetype(NOTE_FONT, 44, index=2)
-    for row, line in enumerate(text.split("\n")):
-        draw.text((150, 250 + row * 90), line, fill="black", font=font)
-    return page
 
 
 @pytest.fixture(scope="module")

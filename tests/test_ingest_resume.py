@@ -1,23 +1,17 @@
 """A run killed between the forms of one scanned stack: the re-run files the rest, nothing twice."""
 
 import json
-import random
 import sys
 
 import pytest
 from conftest import PROJECT, SAMPLE_CASE, Daiban
 
 sys.path.insert(0, str(PROJECT))
-from bench.scans import degrade, render_pages, variant, write_scan  # noqa: E402
+from fixtures.scanning import SCAN, scan_pages  # noqa: E402
+
+from bench.scans import write_scan  # noqa: E402
 
 pytestmark = pytest.mark.slow  # real LibreOffice and OCR
-
-SCAN = variant("150dpi")
-
-
-def scanned(pdf, seed: int):
-    rng = random.Random(seed)
-    return [degrade(page, SCAN, "晋城市泽州新能源科技有限公司", rng) for page in render_pages(pdf, SCAN.dpi)]
 
 
 def test_a_stack_interrupted_between_forms_is_resumed(tmp_path):
@@ -28,7 +22,7 @@ def test_a_stack_interrupted_between_forms_is_resumed(tmp_path):
            "--dept", "泽州县行政审批服务管理局")
     forms = {f["form_id"]: daiban.root / f["pdf"]["path"]
              for f in json.loads(daiban("packet", case_no, "受理", "--json").output)["forms"]}
-    stack = write_scan(scanned(forms["card"], 1) + scanned(forms["entrust"], 2), SCAN, tmp_path / "扫描.pdf")
+    stack = write_scan(scan_pages(forms["card"], 1) + scan_pages(forms["entrust"], 2), SCAN, tmp_path / "扫描.pdf")
 
     killed = daiban.subprocess("ingest", stack, DAIBAN_CRASH_AT="ingest.part_done")
     assert killed.returncode == -9, killed.stderr

@@ -2,7 +2,6 @@
 one visible place, and what intake says is honest."""
 
 import json
-import random
 import subprocess
 import sys
 from dataclasses import replace
@@ -13,24 +12,18 @@ import pytest
 import zxingcpp
 from click.testing import CliRunner
 from conftest import PROJECT, SAMPLE_CASE, Daiban
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from archive.intake import ingest as ingest_module
 from cli import main
 from index.normalize import normalize_text
 
 sys.path.insert(0, str(PROJECT))
-from bench.scans import FormFields, degrade, make_form_pdf, render_pages, variant, write_scan  # noqa: E402
+from fixtures.scanning import SCAN, scan_pages, uncoded_page  # noqa: E402
+
+from bench.scans import FormFields, make_form_pdf, write_scan  # noqa: E402
 
 pytestmark = pytest.mark.slow  # real OCR and LibreOffice
-
-SCAN = variant("150dpi")
-FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
-
-
-def scanned(pdf: Path, seed: int) -> list[Image.Image]:
-    rng = random.Random(seed)
-    return [degrade(page, SCAN, "晋城市泽州新能源科技有限公司", rng) for page in render_pages(pdf, SCAN.dpi)]
 
 
 def erase_qr(page: Image.Image) -> Image.Image:
@@ -43,14 +36,6 @@ def erase_qr(page: Image.Image) -> Image.Image:
         xs, ys = [c.x for c in corners], [c.y for c in corners]
         draw.rectangle((min(xs) - 12, min(ys) - 12, max(xs) + 12, max(ys) + 12), fill="white")
     assert not zxingcpp.read_barcodes(page)
-    return page
-
-
-def loose_page(text: str) -> Image.Image:
-    page = Image.new("RGB", (1240, 1754), "white")
-    draw = ImageDraw.Draw(page)
-    for row, line in enumerate(text.split("\n")):
-        draw.text((150, 250 + row * 90), line, fill="black", font=ImageFont.truetype(FONT, 44, index=2))
     return page
 
 
@@ -92,7 +77,7 @@ def test_the_print_packet_proves_no_signature(tmp_path):
 def test_a_foreign_form_in_a_stack_goes_to_review_saying_so(world):
     daiban, case_no, forms, _, tmp = world
     other = make_form_pdf(FormFields(case_no="DB-2099-0007", form_id="card"), tmp / "别处")
-    stack = write_scan(scanned(forms["card"], 1) + scanned(other, 2) + scanned(forms["notice"], 3), SCAN,
+    stack = write_scan(scan_pages(forms["card"], 1) + scan_pages(other, 2) + scan_pages(forms["notice"], 3), SCAN,
                        tmp / "混入外单位表单.pdf")
     outcomes = ingest(daiban, stack)
     assert [(o["status"], o["form_id"]) for o in outcomes] == [("filed", "card"), ("review", None), ("filed", "notice")]
@@ -101,7 +86,7 @@ def test_a_foreign_form_in_a_stack_goes_to_review_saying_so(world):
 
 def test_reversed_pages_with_an_unreadable_code_are_put_back_in_order(world):
     daiban, case_no, forms, _, tmp = world
-    first, second = scanned(forms["entrust"], 4)
+    first, second = scan_pages(forms["entrust"], 4)
     stack = write_scan([erase_qr(second), first], SCAN, tmp / "委托书倒序.pdf")
     (outcome,) = ingest(daiban, stack)
     assert (outcome["status"], outcome["form_id"], outcome["pages"]) == ("filed", "entrust", [2, 1])
@@ -114,7 +99,7 @@ def test_reversed_pages_with_an_unreadable_code_are_put_back_in_order(world):
 
 def test_an_incomplete_form_goes_to_review_with_its_version_guessed(world):
     daiban, case_no, forms, _, tmp = world
-    first, _ = scanned(forms["entrust"], 5)
+    first, _ = scan_pages(forms["entrust"], 5)
     (outcome,) = ingest(daiban, write_scan([erase_qr(first)], SCAN, tmp / "缺页.pdf"))
     assert outcome["status"] == "review" and "页数不全" in outcome["reason"]
     item = next(i for i in json.loads(daiban("review", "list", "--json").output) if i["id"] == outcome["review_id"])
@@ -123,7 +108,7 @@ def test_an_incomplete_form_goes_to_review_with_its_version_guessed(world):
 
 def accepted_inputs(folder: Path) -> list[Path]:
     """One uncoded page in every form intake accepts: PDF, JPEG, PNG, TIFF, a JPEG named .pdf, a damaged PDF."""
-    page = loose_page("补充材料\n晋城市新能源装备制造产业园项目\n用地红线图")
+    page = uncoded_page("补充材料\n晋城市新能源装备制造产业园项目\n用地红线图")
     made = [write_scan([page], replace(SCAN, fmt=fmt), folder / f"补充.{ext}")
             for fmt, ext in (("pdf", "pdf"), ("jpeg", "jpg"), ("png", "png"), ("tiff", "tif"))]
     made.append(write_scan([page.rotate(0.1)], replace(SCAN, fmt="jpeg"), folder / "其实是JPEG.pdf"))
@@ -160,7 +145,7 @@ def test_one_failure_never_stops_a_batch(world, monkeypatch):
         return real(src, *args, **kwargs)
 
     monkeypatch.setattr(ingest_module, "ocr_to_pdfa", breaks_on_one)
-    breaking = write_scan([loose_page("会出错的扫描")], SCAN, tmp / "会出错.pdf")
+    breaking = write_scan([uncoded_page("会出错的扫描")], SCAN, tmp / "会出错.pdf")
     empty = tmp / "空.pdf"
     empty.write_bytes(b"")
     result = CliRunner().invoke(main, ["ingest", str(breaking), str(empty), "--json"], env=daiban.env(),
@@ -174,7 +159,7 @@ def test_one_failure_never_stops_a_batch(world, monkeypatch):
 
 def test_verify_watches_the_review_queue_and_refused_inputs(world):
     daiban, _, _, _, tmp = world
-    (queued,) = ingest(daiban, write_scan([loose_page("待核对的扫描件")], SCAN, tmp / "待核对.pdf"))
+    (queued,) = ingest(daiban, write_scan([uncoded_page("待核对的扫描件")], SCAN, tmp / "待核对.pdf"))
     html = tmp / "下载页面.pdf"
     html.write_text("<!DOCTYPE html><html><body>登录后下载</body></html>", encoding="utf-8")
     (refused,) = ingest(daiban, html, code=7)
@@ -192,7 +177,7 @@ def test_verify_watches_the_review_queue_and_refused_inputs(world):
 
 def test_queued_scans_are_found_by_their_words_and_filed_by_ingesting_again(world):
     daiban, case_no, _, _, tmp = world
-    source = write_scan([loose_page("补充说明\n项目单位补交了环评批复复印件")], SCAN, tmp / "环评.pdf")
+    source = write_scan([uncoded_page("补充说明\n项目单位补交了环评批复复印件")], SCAN, tmp / "环评.pdf")
     (queued,) = ingest(daiban, source)
     hits = json.loads(daiban("search", "环评批复", "--kind", "review", "--json").output)["hits"]
     assert [h["title"] for h in hits] == [f"待审核 #{queued['review_id']} 环评.pdf"]
@@ -221,7 +206,7 @@ def test_messages_name_the_engine_and_no_temporary_path(world):
     original = settings.read_text(encoding="utf-8")
     settings.write_text(original.replace("timeout = 600", "timeout = 0.5"), encoding="utf-8")
     try:
-        (outcome,) = ingest(daiban, write_scan(scanned(forms["card"], 9), SCAN, tmp / "慢.pdf"), code=10)
+        (outcome,) = ingest(daiban, write_scan(scan_pages(forms["card"], 9), SCAN, tmp / "慢.pdf"), code=10)
     finally:
         settings.write_text(original, encoding="utf-8")
     assert "RapidOCR" in outcome["message"] and "超时" in outcome["message"]
