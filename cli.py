@@ -775,13 +775,20 @@ def search_cmd(query, case_no, form_id, category, stage, kind, since, until, lim
 def _print_hits(result, page: int, limit: int) -> None:
     from rich.text import Text
 
+    from index.search import METADATA_ONLY
+
     out = _out()
     out.print(f"共 {result.total} 件（第 {result.page}/{max(result.pages, 1)} 页，索引：{result.backend}）")
+    if result.hint:
+        out.print(result.hint, style="yellow", markup=False)
     for n, hit in enumerate(result.hits, start=(page - 1) * limit + 1):
         doc = hit.doc
-        out.print(f"[bold]{n}. {doc.case_no}  {doc.title}[/bold]  {doc.project_name}  {doc.category}  "
-                  f"{doc.date or ''}")
-        out.print(f"   {doc.path}", style="dim")
+        heading = Text(f"{n}. {doc.case_no}  {doc.title}", style="bold")
+        heading.append(f"  {doc.project_name}  {doc.category}  {doc.date or ''}")
+        if hit.metadata_only:
+            heading.append(f"  {METADATA_ONLY}", style="yellow")
+        out.print(heading)
+        out.print(f"   {doc.path}", style="dim", markup=False)
         snippet = Text("   ")
         for text, is_hit in hit.snippet:
             snippet.append(text, style="bold reverse" if is_hit else None)
@@ -806,8 +813,18 @@ def index():
 
 def _count_progress(description: str):
     bar = _progress_bar()
-    task = bar.add_task(description, total=None)
-    return bar, lambda done, total: bar.update(task, completed=done, total=total)
+    return bar, _counter(bar, description)
+
+
+def _counter(bar, description: str):
+    """A progress callback whose line appears on the bar when work is first reported."""
+    tasks = []
+
+    def update(done: int, total: int | None) -> None:
+        if not tasks:
+            tasks.append(bar.add_task(description, total=total))
+        bar.update(tasks[0], completed=done, total=total)
+    return update
 
 
 @index.command("rebuild")
@@ -821,11 +838,13 @@ def index_rebuild(backend, as_json):
     archive = _archive()
     bar, progress = _count_progress("重建索引")
     with bar:
-        report = rebuild_index(archive, backend, progress)
+        report = rebuild_index(archive, backend, progress, _counter(bar, "重新提取文字"))
     if as_json:
         _json(report)
-    else:
-        click.echo(f"索引已重建：{report.documents} 件，后端 {report.backend}，用时 {report.seconds:.1f} 秒")
+        return
+    if report.reread:
+        click.echo(f"已按新方法重新提取 {report.reread} 件文件的文字（表格逐格、保留原样标点）")
+    click.echo(f"索引已重建：{report.documents} 件，后端 {report.backend}，用时 {report.seconds:.1f} 秒")
 
 
 @index.command("sync")

@@ -24,6 +24,9 @@ class IndexDoc:
     date: datetime.date | None = None
     path: str = ""
     text: str = ""
+    # The case's 项目代码 and 统一社会信用代码, searchable with every document of the case.
+    project_code: str = ""
+    credit_code: str = ""
 
 
 def fingerprint(doc: IndexDoc) -> int:
@@ -31,7 +34,7 @@ def fingerprint(doc: IndexDoc) -> int:
     parts = (
         str(doc.doc_id), doc.case_no, doc.project_name, doc.unit, doc.form_id, doc.category,
         doc.stage, doc.kind, doc.title, doc.doc_no, doc.author, "\x1f".join(doc.people),
-        doc.date.isoformat() if doc.date else "", doc.path, doc.text,
+        doc.date.isoformat() if doc.date else "", doc.path, doc.text, doc.project_code, doc.credit_code,
     )
     digest = hashlib.blake2b("\x1e".join(parts).encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "big") >> 1

@@ -18,6 +18,14 @@ class IndexMissingError(SearchIndexError):
         super().__init__(f"索引不存在或不完整：{index_dir}。请运行 daiban index rebuild 重建索引。")
 
 
+class IndexOutdatedError(SearchIndexError):
+    """The live index was built by an earlier daiban, with fields this one does not read."""
+
+    def __init__(self, index_dir: Path, built: int, current: int):
+        super().__init__(f"索引由旧版本 daiban 建立（格式 {built}，本版本为 {current}）：{index_dir}。"
+                         "请运行 daiban index rebuild 重建索引（同时重新提取已生成表单的文字）。")
+
+
 class IndexLockedError(BusyError):
     """Another process kept the index writer lock longer than the bounded wait."""
 

@@ -1,4 +1,10 @@
-"""The index fields of one IndexDoc: analysed text, exact keywords, and stored values."""
+"""The index fields of one IndexDoc: analysed text, exact keywords, and stored values.
+
+A word without a field is looked for in two fields: "own" (what the document itself says: its
+text, title, 文号, 责任者, category) and "casefacts" (what it shares with every document of its case:
+project, unit, people, case number, 项目代码, 统一社会信用代码). Keeping them apart lets search
+rank a document's own matches first and say which hits came only from the case.
+"""
 
 import datetime
 import json
@@ -6,7 +12,8 @@ from dataclasses import dataclass
 
 from index.analysis import FIELD_GAP, analyzed
 from index.document import IndexDoc
-from index.normalize import normalize_text
+from index.normalize import fold, normalize_text
+from index.query import META, OWN
 
 _GAP = f" {FIELD_GAP} "
 
@@ -27,21 +34,25 @@ class StoredDoc:
     text: str
 
 
+def _terms(*values: str) -> str:
+    return _GAP.join(analyzed(normalize_text(v)) for v in values if v)
+
+
 def analysed_fields(doc: IndexDoc) -> dict[str, str]:
-    """Return every analysed field as pre-split terms; "all" holds them all, fields apart."""
-    people = _GAP.join(analyzed(normalize_text(p)) for p in doc.people if p)
-    own = {
-        "title": analyzed(normalize_text(doc.title)),
-        "project": analyzed(normalize_text(doc.project_name)),
-        "unit": analyzed(normalize_text(doc.unit)),
-        "case": analyzed(normalize_text(doc.case_no)),
-        "docno": analyzed(normalize_text(doc.doc_no)),
-        "author": analyzed(normalize_text(doc.author)),
-        "people": people,
+    """Return every analysed field as pre-split terms; "own" and "casefacts" together hold them all, fields apart."""
+    named = {
+        "title": _terms(doc.title),
+        "project": _terms(doc.project_name),
+        "unit": _terms(doc.unit),
+        "case": _terms(doc.case_no),
+        "docno": _terms(doc.doc_no),
+        "author": _terms(doc.author),
+        "people": _terms(*doc.people),
+        "code": _terms(doc.project_code, doc.credit_code),
     }
-    extra = (analyzed(normalize_text(doc.category)), analyzed(doc.text))
-    own["all"] = _GAP.join(v for v in (*own.values(), *extra) if v)
-    return own
+    own = (named["title"], named["docno"], named["author"], _terms(doc.category), analyzed(fold(doc.text)))
+    meta = (named["project"], named["unit"], named["people"], named["case"], named["code"])
+    return named | {OWN: _GAP.join(v for v in own if v), META: _GAP.join(v for v in meta if v)}
 
 
 def keyword_fields(doc: IndexDoc) -> dict[str, str]:

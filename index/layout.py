@@ -18,7 +18,8 @@ from archive.base.atomicio import fsync_dir
 
 CURRENT = "current"
 META = "daiban-index.json"
-FORMAT = 1
+# 2: own text and case facts in separate fields, traditional characters folded, case codes indexed.
+FORMAT = 2
 _NUMBERED = re.compile(r"^(?:v|\.build-)(\d+)-")
 
 
@@ -28,16 +29,18 @@ class IndexVersion:
 
     path: Path
     backend: str
+    format: int = FORMAT
 
 
 def current_version(index_dir: Path) -> IndexVersion | None:
     """Return the live index version, or None when there is none (or it is incomplete)."""
     meta = index_dir / CURRENT / META
     try:
-        backend = json.loads(meta.read_text("utf-8"))["backend"]
-    except (OSError, ValueError, KeyError):
+        values = json.loads(meta.read_text("utf-8"))
+        backend, built = values["backend"], int(values.get("format", 1))
+    except (OSError, ValueError, KeyError, TypeError):
         return None
-    return IndexVersion((index_dir / CURRENT).resolve(), backend)
+    return IndexVersion((index_dir / CURRENT).resolve(), backend, built)
 
 
 def new_build_dir(index_dir: Path, backend: str) -> Path:

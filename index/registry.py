@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.backend import Backend, BackendType
-from index.errors import IndexCorruptError, IndexMissingError, UnknownBackendError
-from index.layout import IndexVersion, current_version, new_build_dir, publish
+from index.errors import IndexCorruptError, IndexMissingError, IndexOutdatedError, UnknownBackendError
+from index.layout import FORMAT, IndexVersion, current_version, new_build_dir, publish
 
 BACKENDS = ("whoosh", "tantivy")
 DEFAULT_BACKEND = "whoosh"
@@ -34,7 +34,9 @@ def backend_type(name: str) -> BackendType:
 
 
 def open_version(version: IndexVersion) -> Backend:
-    """Open an index version with the backend that wrote it."""
+    """Open an index version with the backend that wrote it; IndexOutdatedError if an earlier daiban did."""
+    if version.format != FORMAT:
+        raise IndexOutdatedError(version.path.parent, version.format, FORMAT)
     try:
         return backend_type(version.backend).open(version.path)
     except (OSError, ValueError, EOFError) as exc:

@@ -12,15 +12,22 @@ from index.query import Filters, ParsedQuery, parse_query
 from index.registry import open_current, open_version
 
 MAX_LIMIT = 1000
+METADATA_ONLY = "〔仅案件信息匹配：项目、单位、人员或代码〕"
+NOTHING_TO_MATCH = "检索词只有标点或符号，没有可检索的文字：请输入汉字、字母或数字。"
 
 
 @dataclass(frozen=True)
 class SearchHit:
-    """One ranked result: the stored document (shown without opening the catalog) and its snippet."""
+    """One ranked result: the stored document (shown without opening the catalog) and its snippet.
+
+    metadata_only: the query words matched only the case's metadata (project, unit, people, codes),
+    not the document's own text; such hits rank after the others.
+    """
 
     score: float
     doc: StoredDoc
     snippet: list[Segment]
+    metadata_only: bool = False
 
     def to_dict(self, style: str = "markdown") -> dict:
         """Return the hit as JSON-ready values, the snippet rendered in style (markdown or html)."""
@@ -28,7 +35,8 @@ class SearchHit:
         return {"doc_id": d.doc_id, "score": round(self.score, 4), "case_no": d.case_no,
                 "project_name": d.project_name, "title": d.title, "category": d.category,
                 "date": d.date.isoformat() if d.date else None, "path": d.path,
-                "form_id": d.form_id, "kind": d.kind, "snippet": render(self.snippet, style)}
+                "form_id": d.form_id, "kind": d.kind, "snippet": render(self.snippet, style),
+                "metadata_only": self.metadata_only}
 
 
 @dataclass(frozen=True)
@@ -41,6 +49,7 @@ class SearchPage:
     limit: int
     backend: str
     hits: list[SearchHit] = field(default_factory=list)
+    hint: str = ""
 
     @property
     def pages(self) -> int:
@@ -50,12 +59,14 @@ class SearchPage:
     def to_dict(self, style: str = "markdown") -> dict:
         """Return the page as JSON-ready values."""
         return {"query": self.query, "total": self.total, "page": self.page, "pages": self.pages,
-                "limit": self.limit, "backend": self.backend, "hits": [h.to_dict(style) for h in self.hits]}
+                "limit": self.limit, "backend": self.backend, "hits": [h.to_dict(style) for h in self.hits],
+                "hint": self.hint}
 
 
 def _hit(score: float, stored: StoredDoc, parsed: ParsedQuery) -> SearchHit:
     source = stored.text or stored.title
-    return SearchHit(score, stored, snippet(source, parsed.highlight_words()))
+    return SearchHit(score, stored, snippet(source, parsed.highlight_words()),
+                     metadata_only=parsed.ranks_own_text and score < parsed.own_tier)
 
 
 def _check_paging(page: int, limit: int) -> None:
@@ -85,6 +96,8 @@ class SearchSession:
         _check_paging(page, limit)
         self._refresh()
         parsed = parse_query(text)
+        if parsed.unmatchable:
+            return SearchPage(text, 0, page, limit, self._version.backend, hint=NOTHING_TO_MATCH)
         total, found = self._backend.search(parsed, filters, (page - 1) * limit, limit)
         return SearchPage(text, total, page, limit, self._version.backend,
                           [_hit(score, stored, parsed) for score, stored in found])

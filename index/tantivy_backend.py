@@ -9,7 +9,7 @@ from tantivy import FieldType, Occur, Query
 
 from index.document import IndexDoc, fingerprint
 from index.fields import StoredDoc, analysed_fields, date_number, keyword, keyword_fields, stored_doc, stored_meta
-from index.query import KEYWORD_FIELDS, TEXT_FIELDS, Clause, Filters, ParsedQuery
+from index.query import ANYWHERE, KEYWORD_FIELDS, META, OWN, TEXT_FIELDS, Clause, Filters, ParsedQuery
 
 WRITER_HEAP = 64_000_000
 BULK_HEAP = 256_000_000
@@ -108,24 +108,32 @@ class TantivyBackend:
             return TantivyWriter(self._ix.writer(heap_size=BULK_HEAP, num_threads=BULK_THREADS))
         return TantivyWriter(self._ix.writer(heap_size=WRITER_HEAP, num_threads=1))
 
-    def _clause(self, clause: Clause) -> Query:
+    def _field_query(self, field: str, clause: Clause) -> Query:
         schema, terms = self._ix.schema, clause.terms()
         if terms.prefix:
             # A lone ideograph is itself a term, or the first half of a bigram term.
-            return Query.regex_query(schema, clause.field, f"{terms.prefix}.?")
+            return Query.regex_query(schema, field, f"{terms.prefix}.?")
         if len(terms.terms) == 1:
-            return Query.term_query(schema, clause.field, terms.terms[0])
-        return Query.phrase_query(schema, clause.field, list(terms.terms))
+            return Query.term_query(schema, field, terms.terms[0])
+        return Query.phrase_query(schema, field, list(terms.terms))
 
-    def _group(self, group: tuple[Clause, ...]) -> Query:
+    def _clause(self, clause: Clause, tier: float = 0.0) -> Query:
+        if clause.field != ANYWHERE:
+            return self._field_query(clause.field, clause)
+        parts = [self._field_query(OWN, clause), self._field_query(META, clause)]
+        if tier:
+            parts.append(Query.const_score_query(self._field_query(OWN, clause), tier))
+        return Query.boolean_query([(Occur.Should, q) for q in parts])
+
+    def _group(self, group: tuple[Clause, ...], tier: float) -> Query:
         if len(group) == 1:
-            return self._clause(group[0])
-        return Query.boolean_query([(Occur.Should, self._clause(c)) for c in group])
+            return self._clause(group[0], tier)
+        return Query.boolean_query([(Occur.Should, self._clause(c, tier)) for c in group])
 
     def compile_query(self, parsed: ParsedQuery, filters: Filters) -> Query:
         """Translate the parsed query and filters into one tantivy query."""
         schema = self._ix.schema
-        must = [self._group(group) for group in parsed.required]
+        must = [self._group(group, parsed.own_tier) for group in parsed.required]
         restrictions = [Query.term_query(schema, name, keyword(value))
                         for name, value in filters.keywords().items()]
         if filters.since or filters.until:

@@ -13,8 +13,9 @@ from whoosh.writing import IndexWriter
 
 from index.document import IndexDoc, fingerprint
 from index.fields import StoredDoc, analysed_fields, date_number, keyword, keyword_fields, stored_doc, stored_meta
-from index.query import KEYWORD_FIELDS, TEXT_FIELDS, Clause, Filters, ParsedQuery
+from index.query import ANYWHERE, KEYWORD_FIELDS, META, OWN, TEXT_FIELDS, Clause, Filters, ParsedQuery
 from index.whoosh_phrase import OffsetPhrase
+from index.whoosh_ranking import RaisedBy
 
 # Bulk writer tuning for rebuilds: measured in bench/RESULTS.md.
 BULK_LIMIT_MB = 128
@@ -47,18 +48,26 @@ def whoosh_fields(doc: IndexDoc) -> dict:
     return values
 
 
-def _clause(clause: Clause) -> query.Query:
+def _field_query(field: str, clause: Clause) -> query.Query:
     terms = clause.terms()
     if terms.prefix:
-        return query.Prefix(clause.field, terms.prefix)
+        return query.Prefix(field, terms.prefix)
     if len(terms.terms) == 1:
-        return query.Term(clause.field, terms.terms[0])
-    return OffsetPhrase(clause.field, terms.terms, terms.one_run)
+        return query.Term(field, terms.terms[0])
+    return OffsetPhrase(field, terms.terms, terms.one_run)
+
+
+def _clause(clause: Clause, tier: float = 0.0) -> query.Query:
+    if clause.field != ANYWHERE:
+        return _field_query(clause.field, clause)
+    own = _field_query(OWN, clause)
+    return query.Or([RaisedBy(own, tier) if tier else own, _field_query(META, clause)])
 
 
 def compile_query(parsed: ParsedQuery, filters: Filters) -> query.Query:
     """Translate the parsed query and filters into one Whoosh query."""
-    parts = [query.Or([_clause(c) for c in group]) if len(group) > 1 else _clause(group[0])
+    tier = parsed.own_tier
+    parts = [query.Or([_clause(c, tier) for c in group]) if len(group) > 1 else _clause(group[0], tier)
              for group in parsed.required]
     parts += [query.Term(name, keyword(value)) for name, value in filters.keywords().items()]
     if filters.since or filters.until:

@@ -31,7 +31,11 @@ def test_chinese_path_with_spaces_and_text_is_extracted(daiban, case_no, tmp_pat
     assert doc["path"].endswith("/08 会议纪要/0001 第一次 协调会 纪要.txt")
     with sqlite3.connect(daiban.root / "daiban.sqlite") as db:
         text = db.execute("SELECT text FROM documents WHERE id=?", (doc["id"],)).fetchone()[0]
-    assert "项目单位岳阳新正机械有限公司" in text
+    # Stored as written; the spaced-out characters are found as one word.
+    assert text == "联席会议纪要：项 目 单 位 岳阳新正机械有限公司 参加"
+    found = json.loads(daiban("search", "项目单位岳阳新正", "--json").output)["hits"]
+    assert [h["path"] for h in found] == [doc["path"]]
+    assert "**项 目 单 位 岳阳新正**" in found[0]["snippet"]
 
 
 def test_same_bytes_twice_is_a_duplicate_and_stored_once(daiban, case_no, tmp_path):

@@ -29,8 +29,11 @@ def hits(daiban, *args):
 def test_filing_is_searchable_at_once_with_highlight(daiban, minutes):
     titles, result = hits(daiban, "联席会议")
     assert titles == ["协调会纪要"]
-    assert "**联席会议**" in result["hits"][0]["snippet"]
-    assert hits(daiban, "012345")[0] == ["协调会纪要"]
+    assert "**联 席 会 议**" in result["hits"][0]["snippet"]  # marked as the file spells it
+    # The case's 项目代码 is case metadata too: the document that prints it comes first.
+    titles, result = hits(daiban, "012345")
+    assert titles == ["协调会纪要", "工作日志"]
+    assert [h["metadata_only"] for h in result["hits"]] == [False, True]
     assert hits(daiban, "马艳")[0] == ["工作日志"]
     assert hits(daiban, "新正机械")[0] == ["协调会纪要"]
     assert hits(daiban, "规划", "--category", "会议纪要")[0] == []

@@ -14,6 +14,7 @@ from archive.catalog.documents import FiledDocument, case_documents
 from archive.catalog.events import Event, read_log, record
 from archive.catalog.matters import Matter, list_matters
 from archive.catalog.session import Archive
+from archive.indexing.outbox import run_outbox
 
 RECENT_EVENTS = 10
 
@@ -69,7 +70,9 @@ def change_manager(archive: Archive, case_no: str, name: str, phone: str = "") -
     """Hand the case to a new 项目长; the old one stays on record with an end date."""
     if phone and (problem := phone_problem(phone)):
         raise ValidationError(problem)
-    return catalog_cases.change_manager(archive, case_no, checked_text("项目长", name, limit=100), phone)
+    case = catalog_cases.change_manager(archive, case_no, checked_text("项目长", name, limit=100), phone)
+    run_outbox(archive)
+    return case
 
 
 def case_log(archive: Archive, case_no: str | None = None) -> list[Event]:

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Connection
 
 from archive.base.errors import NotFoundError, TransitionError, UsageError
 from archive.base.terms import CaseStatus, DocState, MatterStatus, Role
-from archive.catalog import events
+from archive.catalog import events, outbox
 from archive.catalog.evidence import case_record
 from archive.catalog.lifecycle import step_to
 from archive.catalog.schema import cases, documents, matters, people
@@ -197,6 +197,9 @@ def change_manager(archive: Archive, case_no: str, name: str, phone: str = "") -
         conn.execute(people.insert().values(case_id=row.id, role=Role.MANAGER, name=name,
                                             phone=phone, since=stamp))
         conn.execute(cases.update().where(cases.c.id == row.id).values(updated=stamp))
+        # Every document of the case is found by its people: their index entries change too.
+        outbox.enqueue(conn, list(conn.execute(select(documents.c.id).where(
+            documents.c.case_id == row.id, documents.c.state == DocState.FILED)).scalars()))
         events.append(conn, archive.actor, "case.manager_changed", case_no=case_no,
                       old=current.name if current else None, new=name, phone=phone)
         return load_case(conn, case_no)

@@ -50,6 +50,8 @@ class IndexSource:
     unit: str
     people: list[str]
     text: str
+    project_code: str = ""
+    credit_code: str = ""
 
 
 def to_document(row, case_no: str) -> FiledDocument:
@@ -165,7 +167,8 @@ def _people_names(conn, case_ids: set[int]) -> dict[int, list[str]]:
 
 def index_sources(archive: Archive, doc_ids: Sequence[int] | None = None) -> Iterator[IndexSource]:
     """Stream the current documents (all, or these ids) with their case facts, a batch at a time."""
-    query = (select(documents, cases.c.case_no, cases.c.project_name, cases.c.unit)
+    query = (select(documents, cases.c.case_no, cases.c.project_name, cases.c.unit, cases.c.project_code,
+                    cases.c.credit_code)
              .join(cases).where(documents.c.state == DocState.FILED).order_by(documents.c.id))
     ids = list(doc_ids) if doc_ids is not None else None
     chunks = [ids[i:i + BATCH_SIZE] for i in range(0, len(ids), BATCH_SIZE)] if ids is not None else [None]
@@ -176,4 +179,5 @@ def index_sources(archive: Archive, doc_ids: Sequence[int] | None = None) -> Ite
             for rows in result.partitions():
                 names = _people_names(conn, {r.case_id for r in rows})
                 yield from (IndexSource(to_document(r, r.case_no), r.project_name, r.unit,
-                                        names.get(r.case_id, []), r.text) for r in rows)
+                                        names.get(r.case_id, []), r.text, r.project_code, r.credit_code)
+                            for r in rows)

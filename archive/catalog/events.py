@@ -24,6 +24,7 @@ ACTION_LABELS = {
     "document.withdrawn": "撤回文件", "document.opened": "调阅文件", "store.recovered": "回滚中断的归档",
     "review.added": "转入待审核", "review.filed": "待审核件归档", "review.rejected": "退回待审核件",
     "search": "检索", "index.rebuilt": "重建索引", "case.viewed": "查看案件", "cases.listed": "列出案件",
+    "document.text_reread": "重新提取文字",
     "log.viewed": "查看事件日志", "matters.listed": "查看审批事项", "review.listed": "查看待审核队列",
     "backup.made": "备份", "backup.restored": "由备份恢复", "input.failed": "拒收文件",
 }
@@ -37,7 +38,7 @@ DETAIL_LABELS = {
     "name": "名称", "stage": "阶段", "level": "层级", "dept": "部门", "matter": "事项",
     "project": "项目", "unit": "单位", "status": "状态", "note": "说明", "query": "检索词",
     "hits": "命中", "review_id": "待审核号", "backend": "索引后端", "documents": "件数",
-    "source_bytes": "来源文件名原始字节",
+    "source_bytes": "来源文件名原始字节", "text_sha256": "文字内容", "reader": "提取方法",
 }
 
 
@@ -52,7 +53,7 @@ def describe(details: dict) -> str:
     for key, value in details.items():
         if value in (None, "", [], {}) or key in UNSHOWN:
             continue
-        if key == "sha256":
+        if key in ("sha256", "text_sha256"):
             value = str(value)[:12] + "…"
         parts.append(f"{DETAIL_LABELS.get(key, key)}：{value}")
     return "；".join(parts)

@@ -76,10 +76,15 @@ def _v5_warnings_and_failed_inputs(conn: Connection) -> None:
     metadata.create_all(conn, tables=[failed_inputs])
 
 
+def _v6_text_version(conn: Connection) -> None:
+    # Existing texts were read the old way: `index rebuild` re-reads those it can.
+    _add_column(conn, "documents", "text_version", "INTEGER NOT NULL DEFAULT 0")
+
+
 # MIGRATIONS[n] brings a catalog from schema version n to n + 1.
 MIGRATIONS: dict[int, Migration] = {
     0: _v1_core_tables, 1: _v2_review_and_index_queue, 2: _v3_index_outbox, 3: _v4_scan_parts,
-    4: _v5_warnings_and_failed_inputs,
+    4: _v5_warnings_and_failed_inputs, 5: _v6_text_version,
 }
 
 

@@ -13,7 +13,11 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
+# How a document's stored text was read. 0: before v6, PDFs by plain pdftotext (table cells
+# interleaved, hyphens dropped) and every text NFKC-folded; 1: PDFs by their layout, forms from
+# their .docx cell by cell, text kept as printed. `index rebuild` re-reads what it can of older texts.
+TEXT_VERSION = 1
 
 metadata = MetaData()
 
@@ -103,6 +107,7 @@ documents = Table(
     Column("filed", String, nullable=False),
     Column("actor", String, nullable=False),
     Column("warnings", Text, nullable=False, default="[]"),
+    Column("text_version", Integer, nullable=False, default=TEXT_VERSION),
     UniqueConstraint("case_id", "item_no"),
 )
 

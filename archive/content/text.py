@@ -3,11 +3,10 @@
 import logging
 from pathlib import Path
 
-from docx import Document
-
 from archive.base.errors import ExternalToolError
-from archive.content.pdftotext import pdftotext
-from index.normalize import normalize_text
+from archive.content.docxtext import docx_text
+from archive.content.pdflayout import pdf_layout_text
+from index.normalize import clean_text
 
 TEXT_SUFFIXES = {".txt", ".md", ".csv"}
 log = logging.getLogger("daiban")
@@ -15,30 +14,21 @@ log = logging.getLogger("daiban")
 
 def _pdf_text(path: Path) -> str:
     try:
-        return pdftotext(path)
+        return pdf_layout_text(path)
     except ExternalToolError as exc:
         # The file itself passed its checks: file it, say it cannot be found by its words.
         log.warning("%s（文件照常归档，但无法按全文检索）", exc.message)
         return ""
 
 
-def _docx_text(path: Path) -> str:
-    doc = Document(str(path))
-    parts = [p.text for p in doc.paragraphs]
-    for table in doc.tables:
-        for row in table.rows:
-            parts.append(" ".join(cell.text for cell in row.cells))
-    return "\n".join(parts)
-
-
 def extract_text(path: Path, kind: str) -> str:
-    """Return the normalised text of a PDF, .docx or plain-text file ('' for images)."""
+    """Return the text of a PDF (by its layout), .docx (in reading order) or plain-text file ('' for images)."""
     if kind == "pdf":
         raw = _pdf_text(path)
     elif kind == "docx":
-        raw = _docx_text(path)
+        raw = docx_text(path)
     elif path.suffix.lower() in TEXT_SUFFIXES:
         raw = path.read_text(encoding="utf-8", errors="replace")
     else:
         return ""
-    return normalize_text(raw)
+    return clean_text(raw)

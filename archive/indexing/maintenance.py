@@ -1,16 +1,17 @@
 """Index maintenance from the catalog alone: rebuild (optionally switching backend), sync, check."""
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from archive.catalog import events, outbox
 from archive.catalog.outbox import OutboxItem
 from archive.catalog.session import Archive
 from archive.dataroot.settings import set_index_backend
 from archive.indexing.records import index_records, live_backend
+from archive.indexing.reread import reread_texts
 from index.maintenance import (
     CheckReport,
     Progress,
-    RebuildReport,
     SyncReport,
     catalog_fingerprints,
     check,
@@ -32,17 +33,30 @@ class IndexHealth:
         return self.report.ok and not self.waiting
 
 
-def rebuild_index(archive: Archive, backend: str | None = None,
-                  progress: Progress | None = None) -> RebuildReport:
-    """Recreate the index from the catalog alone (no OCR), optionally switching backend."""
+@dataclass(frozen=True)
+class IndexRebuilt:
+    """A finished rebuild, and how many texts stored by an earlier daiban changed when read again first."""
+
+    backend: str
+    documents: int
+    seconds: float
+    path: Path
+    reread: int
+
+
+def rebuild_index(archive: Archive, backend: str | None = None, progress: Progress | None = None,
+                  reread_progress: Progress | None = None) -> IndexRebuilt:
+    """Recreate the index from the catalog alone (no OCR), optionally switching backend; texts an
+    earlier daiban read the old way are read again first."""
     chosen = backend or live_backend(archive)
+    reread = reread_texts(archive, reread_progress)
     covered = outbox.waiting(archive)
     report = rebuild(archive.root.index_dir, index_records(archive), chosen, progress=progress)
     if backend and backend != archive.settings.index_backend:
         set_index_backend(archive.root, backend)
     outbox.done(archive, [item.id for item in covered])
-    events.record(archive, "index.rebuilt", backend=chosen, documents=report.documents)
-    return report
+    events.record(archive, "index.rebuilt", backend=chosen, documents=report.documents, reread=reread)
+    return IndexRebuilt(report.backend, report.documents, report.seconds, report.path, reread)
 
 
 def sync_index(archive: Archive, progress: Progress | None = None) -> SyncReport:

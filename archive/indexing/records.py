@@ -28,6 +28,7 @@ def _record(source: IndexSource) -> IndexDoc:
         form_id=doc.form_id or "", category=doc.category, stage=doc.stage, kind=doc.kind,
         title=doc.title, doc_no=doc.doc_no, author=doc.author, people=people,
         date=date.fromisoformat(doc.doc_date or doc.filed[:10]), path=doc.path, text=source.text,
+        project_code=source.project_code, credit_code=source.credit_code,
     )
 
 

@@ -49,7 +49,7 @@ def _similarity_guesses(archive: Archive, grams: set[str]) -> list[Guess]:
         return []
     found = []
     for case_no, texts in open_case_texts(archive).items():
-        case_grams = set().union(*(_bigrams(t) for t in texts))
+        case_grams = set().union(*(_bigrams(normalize_text(t)) for t in texts))
         score = len(grams & case_grams) / len(grams | case_grams)
         if score >= SIMILARITY_FLOOR:
             found.append(Guess(case_no, round(score, 3), f"与本案生成表单的文字相似度 {score:.2f}"))

@@ -8,6 +8,7 @@ from archive.intake.outcomes import Target
 from archive.intake.qrscan import find_identities
 from archive.intake.stacksplit import PageEvidence, Segment, page_counter, split_stack
 from docgen.identity import IDENTITY_RE, DocIdentity, parse_identity
+from index.normalize import normalize_text
 
 QR_DPI = 150
 
@@ -26,10 +27,11 @@ def identity_named(archive: Archive, text: str) -> DocIdentity | None:
 def _page_evidence(archive: Archive, index: int, codes: tuple[str, ...], text: str) -> PageEvidence:
     # The QR code decides; the 文档标识 line printed in the footer speaks only when no code can be read.
     named = [t for t in codes if IDENTITY_RE.fullmatch(t)]
-    named = named or [m.group() for m in IDENTITY_RE.finditer(text.replace(" ", ""))]
+    printed = normalize_text(text)
+    named = named or [m.group() for m in IDENTITY_RE.finditer(printed.replace(" ", ""))]
     known = next((str(i) for t in named if (i := identity_named(archive, t))), None)
     foreign = None if known else next(iter(named), None)
-    return PageEvidence(index, known, foreign, page_counter(text))
+    return PageEvidence(index, known, foreign, page_counter(printed))
 
 
 def evidence(archive: Archive, ocr: OcrResult) -> list[PageEvidence]:

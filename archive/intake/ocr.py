@@ -6,7 +6,7 @@ workers, Tesseract) is killed and nothing is left behind, neither process nor
 partial output. Settings follow MEASUREMENTS.md and bench/RESULTS.md:
 RapidOCR by default (Tesseract as a setting), OMP_THREAD_LIMIT=1, rotate pages
 (Tesseract OSD), no deskew, PDF/A, chi_sim alone, text from the sidecar,
-pdftotext for pages that already had text.
+the layout text (archive.content.pdflayout) for pages that already had text.
 """
 
 import json
@@ -27,12 +27,12 @@ import pikepdf
 from archive.base.errors import ExternalToolError, UsageError
 from archive.base.processes import child_environment, kill_group
 from archive.base.text import display_name
-from archive.content.pdftotext import pdftotext
+from archive.content.pdflayout import pdf_layout_text
 from archive.dataroot.settings import OcrSettings
 from archive.intake.ocr_worker import PROTOCOL_FD_ENV
 from archive.intake.scaninput import Reason, ScanInput, ScanInputError, inspect_scan, ocr_source, scanned_pages
 from archive.intake.straighten import straighten
-from index.normalize import normalize_text
+from index.normalize import clean_ocr_text, clean_text
 
 logger = logging.getLogger("daiban")
 ENGINES = ("tesseract", "rapidocr")
@@ -219,7 +219,7 @@ def _page_texts(sidecar: Path, output: Path, pages: int):
     for number, raw in enumerate(raw_pages, start=1):
         if raw is None:
             text_pages.append(number)
-            text = normalize_text(pdftotext(output, number))
+            text = clean_text(pdf_layout_text(output, number))
             if not text:
                 soft.append(SoftFailure(number, "no_text",
                                         f"第 {number} 页已有文字层，但提取不到文字。"))
@@ -228,7 +228,7 @@ def _page_texts(sidecar: Path, output: Path, pages: int):
             soft.append(SoftFailure(number, "page_skipped",
                                     f"第 {number} 页未能识别（单页识别超时或为空白页），该页没有文字。"))
         else:
-            text = normalize_text(raw)
+            text = clean_ocr_text(raw)
             if not text:
                 soft.append(SoftFailure(number, "no_text",
                                         f"第 {number} 页识别不到任何文字（空白页，或图像过淡、过小）。"))

@@ -9,6 +9,7 @@ from archive.base.terms import DocKind
 from archive.casework.filing import FilingRequest, file_documents
 from archive.catalog.documents import FiledDocument
 from archive.catalog.session import Archive
+from archive.content.text import extract_text
 from archive.dataroot.folders import NAME_BYTES, safe_name
 from archive.outputs.context import FormContext, FormValues, case_context, form_context
 from docgen.catalog import BUILTIN_TEMPLATES, FormSpec
@@ -53,9 +54,11 @@ def _suspend_reason(spec: FormSpec, context: dict) -> int | None:
 
 def _requests(archive: Archive, spec: FormSpec, form: FormContext, docx: Path, pdf: Path | None,
               when: date) -> list[FilingRequest]:
-    # With a PDF beside it, the .docx is the editable source: its text would only
-    # double every search hit, so the PDF alone carries the form's text.
-    files = [(docx, "" if pdf else None)] + ([(pdf, None)] if pdf else [])
+    # The form's text is read from the .docx, cell by cell, not from the PDF's text layer, which
+    # interleaves the wrapped lines of neighbouring cells. With a PDF beside it, the .docx is the
+    # editable source: its text would only double every search hit, so the PDF alone carries it.
+    text = extract_text(docx, "docx")
+    files = [(docx, "" if pdf else text)] + ([(pdf, text)] if pdf else [])
     return [FilingRequest(path, form_id=spec.id, kind=DocKind.GENERATED, version=form.identity.version,
                           doc_no=form.doc_no, author=archive.settings.agency.name, doc_date=when, text=text)
             for path, text in files]
