@@ -21,6 +21,8 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
 from pathlib import Path
 
 from corpus import DOCUMENT_TYPES, cases, generate, seed_sentences
@@ -36,7 +38,7 @@ from index.search import SearchSession
 
 ENGINES = ("whoosh", "tantivy", "fts5")
 QUERY_TYPES = ("one term", "two terms", "phrase", "person", "company", "case filter", "form filter",
-               "date range", "many hits", "one character")
+               "date range", "many hits", "project code", "traditional", "one character")
 DOMAIN_WORDS = ("用地", "规划", "环评", "消防", "验收", "备案", "审批", "协调", "材料", "督办", "补正", "许可",
                 "施工", "节能", "人防", "供电", "取水", "登记", "预审", "图审")
 # The issue's goals at 100k documents; the single-character slow path has none.
@@ -59,8 +61,8 @@ class BenchQuery:
 def searchable(doc: IndexDoc) -> str:
     """Return every field an unqualified word is searched in, joined by a separator."""
     values = (doc.title, doc.project_name, doc.unit, doc.case_no, doc.doc_no, doc.author, doc.category,
-              *doc.people)
-    return "\x1e".join([normalize_text(v) for v in values] + [doc.text])
+              *doc.people, doc.project_code, doc.credit_code, doc.text)
+    return "\x1e".join(normalize_text(v) for v in values)
 
 
 # ---------------------------------------------------------------- building (child process)
@@ -200,9 +202,23 @@ def query_mix(n_docs: int, per_type: int, seed: int = 11) -> list[BenchQuery]:
             BenchQuery("date range", rng.choice(DOMAIN_WORDS),
                        Filters(since=day, until=day + datetime.timedelta(days=30))),
             BenchQuery("many hits", rng.choice(("代办", "项目", "审批")), Filters()),
+            BenchQuery("project code", case.project_code, Filters()),
+            BenchQuery("traditional", traditional(phrase[start:start + rng.randrange(4, 9)]), Filters()),
             BenchQuery("one character", rng.choice(case.manager[1:] + case.unit[:4]), Filters()),
         ]
     return queries
+
+
+@cache
+def _to_traditional() -> dict[str, str]:
+    lines = (files("opencc") / "dictionary" / "STCharacters.txt").read_text(encoding="utf-8").splitlines()
+    return {source: targets.split(" ")[0] for source, _, targets in (line.partition("\t") for line in lines)}
+
+
+def traditional(text: str) -> str:
+    """Write simplified text in traditional characters (OpenCC's table, first choice), as a user in Hong Kong might."""
+    table = _to_traditional()
+    return "".join(table.get(c, c) for c in text)
 
 
 # ---------------------------------------------------------------- FTS5 baseline queries

@@ -17,7 +17,7 @@ from pathlib import Path
 from archive.base.terms import STAGES
 from archive.base.terms import CaseStatus as S
 from index.document import IndexDoc
-from index.normalize import normalize_text
+from index.normalize import clean_ocr_text, clean_text
 
 SEEDS_DIR = Path("/work/shared/seeds")
 DOCS_PER_CASE = 20
@@ -88,6 +88,11 @@ class Case:
     liaisons: tuple[str, ...]
     opened: datetime.date
     state: str
+
+    @property
+    def credit_code(self) -> str:
+        """An 18-character 统一社会信用代码 of the unit (its own digits: the corpus stays as it was)."""
+        return f"91140{int(self.case_no.rsplit('-', 1)[1]):07d}MA0K2X"
 
 
 def seed_sentences(seeds_dir: Path = SEEDS_DIR) -> list[str]:
@@ -214,7 +219,8 @@ def _documents(case: Case, first_id: int, count: int, seed: int, sentences: list
             doc_no=f"{case.place}代〔{year}〕{first_id + offset}号" if form_id else "",
             author=case.unit if kind in ("signed", "upload") else f"{case.place}代办服务中心", people=people,
             date=day, path=f"cases/{year}/{case.case_no} {case.project_name}/{category}/{offset + 1:03d} {title}.pdf",
-            text=normalize_text(text),
+            text=clean_ocr_text(text) if kind == "signed" else clean_text(text),
+            project_code=case.project_code, credit_code=case.credit_code,
         )
 
 

@@ -22,7 +22,8 @@ from docx.shared import Cm, Pt
 
 from docgen.convert import convert_to_pdf
 
-PROJECT_CODE = "2026-140500-44-01-012345"
+# Another project's code than the sample case's, so that only the report's own text can find it.
+PROJECT_CODE = "2026-140525-89-02-031775"
 TITLE = "关于晋城市新能源装备制造产业园项目联审情况的报告"
 PUNCTUATED = ["《晋城市投资项目“全代办”服务规定》", "（晋政办发〔2026〕12号）", "第三条：", "“一事一档”；"]
 TRADITIONAL = ("本項目審批事項由項目長統一協調，代辦員負責跟蹤督辦。", ["審批事項", "项目长统一协调", "代办员负责"])
@@ -96,7 +97,8 @@ def build_report(work: Path, seed: int = 1) -> VisibleDoc:
     report = VisibleDoc(docx, pdf)
     report.phrases = {
         "table cell": [cell for row in ROWS for cell in (row[0], row[1], row[3])],
-        "code": [PROJECT_CODE, "140500-44-01", "44-01-012345", "晋泽审批备〔2026〕12号"],
+        "code": [PROJECT_CODE, "-".join(PROJECT_CODE.split("-")[1:4]), "-".join(PROJECT_CODE.split("-")[2:]),
+                 "晋泽审批备〔2026〕12号"],
         "rare character": [row[4] for row in ROWS],
         "punctuation": PUNCTUATED,
         "traditional": TRADITIONAL[1],

@@ -22,6 +22,9 @@ say "受理：生成受理阶段材料包（委托书、告知清单、联系卡
 run forms list
 run packet "$CASE" 受理
 
+say "方案：生成代办任务分解计划表（审批事项、部门逐行列在表格中）"
+run render "$CASE" taskplan
+
 say "企业签字盖章后扫描，扫描件放入收件箱（此处用扫描模拟器代替打印机和扫描仪）"
 ENTRUST=$(ls "$DAIBAN_ROOT"/cases/*/*/01*/*委托书*.pdf)
 CARD=$(ls "$DAIBAN_ROOT"/cases/*/*/10*/*联系卡*.pdf)
@@ -40,5 +43,10 @@ say "检索：任何中文片段都能找到所在案件与文件"
 run search 马艳
 run search 委托书 --kind signed
 run search "建设工程规划许可" --limit 3
+
+say "检索：表格单元格里的部门名称；案件的项目代码（只由案件信息命中的文件排在后面并标注）；繁体字的查询"
+run search 晋城市规划和自然资源局 --form taskplan
+run search 2026-140500-44-01-012345 --limit 2
+run search 審批事項 --limit 2
 run log "$CASE"
 run verify

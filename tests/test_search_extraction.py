@@ -21,6 +21,7 @@ sys.path.insert(0, str(PROJECT))
 from bench.visible_docs import PROJECT_CODE, VisibleDoc, build_report  # noqa: E402
 
 pytestmark = pytest.mark.slow
+CASE_CODE, CREDIT_CODE = "2026-140500-44-01-012345", "91140500MA0K7Q5X30"  # demo/case.toml
 MATTERS = [
     ("立项", "企业投资项目备案", "县级", "泽州县行政审批服务管理局", "1"),
     ("立项", "建设项目用地预审与选址意见书", "市级", "晋城市规划和自然资源局", "10"),
@@ -71,6 +72,11 @@ def visible_cells(docx: Path) -> list[str]:
     """The table cells of a .docx as python-docx reads them: what the printed form shows in each box."""
     cells = {cell.text.strip() for table in Document(str(docx)).tables for row in table.rows for cell in row.cells}
     return sorted(c for c in cells if len(c) > 1 and not c.startswith("-") and '"' not in c and "__" not in c)
+
+
+def report_path(daiban: Daiban, case_no: str) -> str:
+    shown = json.loads(daiban("case", "show", case_no, "--json").output)["documents"]
+    return next(d["path"] for d in shown if d["kind"] == "upload")
 
 
 def test_every_table_cell_of_every_generated_form_is_found_in_its_pdf(root):
@@ -127,11 +133,12 @@ def test_the_layout_reading_loses_and_adds_no_character(filed):
 
 def test_the_case_codes_find_the_cases_documents_and_rank_the_printed_ones_first(root):
     daiban, case_no, report = root
-    found = hits(daiban, PROJECT_CODE)
     shown = json.loads(daiban("case", "show", case_no, "--json").output)["documents"]
-    assert len(found) == len(shown)
-    assert found[0]["path"].endswith(report.pdf.name) and not found[0]["metadata_only"]
-    assert all(h["metadata_only"] for h in found[1:])
-    assert len(hits(daiban, "91140500MA0K7Q5X30")) == len(found)
-    table = daiban("search", "91140500MA0K7Q5X30").output
-    assert "仅案件信息匹配" in table
+    for code in (CASE_CODE, CREDIT_CODE):
+        found = hits(daiban, code)
+        assert len(found) == len(shown)
+        flags = [h["metadata_only"] for h in found]
+        assert flags == sorted(flags) and flags[-1]  # the documents that print the code come first
+    assert "仅案件信息匹配" in daiban("search", CREDIT_CODE).output
+    # Another project's code, printed only in the report, finds the report alone.
+    assert [h["path"] for h in hits(daiban, PROJECT_CODE)] == [report_path(daiban, case_no)]
