@@ -37,6 +37,7 @@ from docx.oxml.ns import qn  # noqa: E402
 from archive.catalog.session import open_archive  # noqa: E402
 from archive.indexing.records import index_records  # noqa: E402
 from bench.bench_search import traditional  # noqa: E402
+from bench.bench_tables import daiban  # noqa: E402
 from bench.visible_docs import build_report  # noqa: E402
 from index.maintenance import rebuild  # noqa: E402
 from index.normalize import normalize_text  # noqa: E402
@@ -71,13 +72,6 @@ class Probe:
     query: str
     expected: frozenset[str]
     by_text: bool = True
-
-
-def daiban(root: Path, *args: str) -> str:
-    """Run the daiban command on root and return its output."""
-    done = subprocess.run([sys.executable, "-m", "cli", "--root", str(root), *args], cwd=ROOT,
-                          capture_output=True, text=True, check=True)
-    return done.stdout
 
 
 REPORT_SEEDS = (1, 2, 3)

@@ -93,3 +93,10 @@ def test_check_finds_a_missing_document_and_sync_adds_it(daiban, minutes):
     assert "索引缺少：文件 #1" in result.output
     assert "新增 1" in daiban("index", "sync").output
     assert "索引与目录库一致" in daiban("index", "check").output
+
+
+def test_a_query_of_punctuation_only_says_there_is_nothing_to_search(daiban, minutes):
+    shown = daiban("search", "，").output
+    assert "共 0 件" in shown and "没有可检索的文字" in shown
+    result = json.loads(daiban("search", "“”", "--json").output)
+    assert result["total"] == 0 and "标点" in result["hint"]
