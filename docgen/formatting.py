@@ -1,13 +1,21 @@
-"""How values print on official forms: Chinese dates, amounts in 万元, 大写 amounts, check boxes."""
+"""How values print on official forms: Chinese dates, amounts in 万元, 大写 amounts, check boxes, and
+short values (names, codes, dates) that a line never breaks."""
 
 import datetime
+import re
 from decimal import ROUND_HALF_UP, Decimal
+
+from markupsafe import Markup
 
 DIGITS = "零壹贰叁肆伍陆柒捌玖"
 SMALL_UNITS = ("", "拾", "佰", "仟")
 GROUP_UNITS = ("", "万", "亿", "万亿")
 YUAN_PER_WAN = Decimal(10000)
 CHECKED, UNCHECKED = "■", "□"
+# U+2060 WORD JOINER: no line break between the characters it joins; it prints nothing.
+WORD_JOINER = "\u2060"
+UNBROKEN_CHARS = 10
+_CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z\-/.]{1,39}")
 
 
 def to_date(value: object) -> datetime.date | None:
@@ -118,6 +126,18 @@ def box(choice: object, selected: object) -> str:
     if isinstance(selected, (list, tuple, set, frozenset)):
         return CHECKED if choice in selected else UNCHECKED
     return CHECKED if choice == selected else UNCHECKED
+
+
+def unbroken(value: object) -> object:
+    """Join a short value's characters so no line breaks inside it: a name (秦晓燕), 第四季度, a date, a code.
+
+    Applied to every printed value (the Jinja finalize hook); longer text still wraps as usual.
+    """
+    if not isinstance(value, str) or isinstance(value, Markup) or len(value) < 2:
+        return value
+    if (len(value) <= UNBROKEN_CHARS and not any(c.isspace() for c in value)) or _CODE.fullmatch(value):
+        return WORD_JOINER.join(value)
+    return value
 
 
 FILTERS = {"cn_date": cn_date, "money": money, "money_upper": money_upper, "box": box}

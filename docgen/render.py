@@ -15,7 +15,7 @@ from archive.base.errors import NotFoundError, ValidationError
 from docgen.catalog import FormSpec
 from docgen.context import prepare_context
 from docgen.errors import TemplateError
-from docgen.formatting import FILTERS
+from docgen.formatting import FILTERS, unbroken
 from docgen.identity import QR_WIDTH_MM, parse_identity, qr_png
 from docgen.safety import find_unsafe
 from docgen.source import TemplatePart, find_syntax_error, open_template, template_parts, template_usage
@@ -31,7 +31,7 @@ class RenderJob:
 
 def jinja_environment() -> jinja2.Environment:
     """The Jinja environment of every template: sandboxed, undefined names fail, values are XML-escaped."""
-    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
+    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True, finalize=unbroken)
     env.filters.update(FILTERS)
     return env
 

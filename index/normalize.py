@@ -18,7 +18,8 @@ from functools import cache
 
 from index.chinese_variants import simplified_table
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters, and the zero-width ones that only steer layout (forms join names with U+2060).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u2060\ufeff]")
 _CJK = (
     r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
     r"\U00020000-\U0003134f"
@@ -31,7 +32,7 @@ _CJK_SPACES = re.compile(f"(?<={_CJK_CHAR})[ \\t\\u3000]+(?={_CJK_OR_PUNCT})"
                          f"|(?<={_CJK_OR_PUNCT})[ \\t\\u3000]+(?={_CJK_CHAR})")
 # OCR reads the 〔〕 of a 文号 as [] or 【】: fold all three so 晋代办〔2026〕17号 is found as typed.
 _CONFUSABLE = str.maketrans({"〈": "(", "〉": ")", "“": '"', "”": '"', "〔": "[", "〕": "]",
-                             "【": "[", "】": "]"})
+                             "【": "[", "】": "]", "\u200b": "", "\u2060": "", "\ufeff": ""})
 _BLANK_LINES = re.compile(r"\n{3,}")
 # A single line break inside CJK text is where the page wrapped, not a boundary:
 # joining it keeps names and phrases that wrap across lines findable.

@@ -6,13 +6,14 @@ from decimal import Decimal
 
 import pytest
 import zxingcpp
+from markupsafe import Markup
 from PIL import Image
 
 from archive.base.errors import UsageError, ValidationError
 from docgen.catalog import FieldSpec
 from docgen.contract import doc_namespace
 from docgen.fields import coerce
-from docgen.formatting import box, cn_date, cn_upper_yuan, money, money_upper
+from docgen.formatting import WORD_JOINER, box, cn_date, cn_upper_yuan, money, money_upper, unbroken
 from docgen.identity import DocIdentity, doc_number, parse_identity, qr_png
 
 
@@ -154,3 +155,15 @@ def test_doc_namespace_carries_identity_and_number():
     doc = doc_namespace(DocIdentity("DB-2026-0001", "entrust", 2), "晋城代〔2026〕7号", datetime.date(2026, 3, 5))
     assert doc == {"doc_no": "晋城代〔2026〕7号", "identity": "DB-2026-0001/entrust/v2", "version": 2,
                    "date": datetime.date(2026, 3, 5)}
+
+
+@pytest.mark.parametrize("value", ["秦晓燕", "2026年第四季度", "2026-140581-28-03-061552", "91140500MA0K8D3X2Q",
+                                   "2026年3月5日"])
+def test_short_values_and_codes_are_joined_so_no_line_breaks_inside(value):
+    joined = unbroken(value)
+    assert joined.replace(WORD_JOINER, "") == value and joined.count(WORD_JOINER) == len(value) - 1
+
+
+@pytest.mark.parametrize("value", ["由项目长会同代办员协调各审批部门推进", "张 丽", "甲", 12, Markup("<b>x</b>")])
+def test_text_numbers_and_markup_print_as_they_are(value):
+    assert unbroken(value) == value

@@ -14,7 +14,7 @@ import io
 import json
 import sys
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -134,6 +134,7 @@ class Par:
     align: str | None = None
     first_chars: int = 0
     left_chars: int = 0
+    keep_next: bool = False
 
 
 @dataclass(frozen=True)
@@ -155,17 +156,18 @@ class Row:
     cells: tuple[Cell, ...]
     height: float | None = None
     header: bool = False
+    keep_next: bool = False
 
 
 def c(*paras: Content, span: int = 1, align: str = "left", bold: bool = False,
       vmerge: str | None = None, valign: str = "center") -> Cell:
-    """A cell holding one or more paragraphs."""
-    return Cell(tuple(paras) or ("",), span, vmerge, align, valign, bold)
+    """A cell holding one or more paragraphs; one merged down several rows starts at their top."""
+    return Cell(tuple(paras) or ("",), span, vmerge, align, "top" if vmerge == "restart" else valign, bold)
 
 
 def lab(text: str, span: int = 1, vmerge: str | None = None) -> Cell:
-    """A centred label cell."""
-    return Cell((text,), span, vmerge, "center", "center", False)
+    """A centred label cell (merged down several rows: at their top, so it prints on their first page)."""
+    return Cell((text,), span, vmerge, "center", "top" if vmerge == "restart" else "center", False)
 
 
 def tag_row(tag: str, ncols: int) -> Row:
@@ -253,6 +255,8 @@ STYLES = (
     StyleDef("FormNote", "表单附注", FONT_BODY, 12, None, align="left"),
     StyleDef("Footer", "footer", FONT_BODY, 9, None, align="left"),
     StyleDef("FormImage", "图片段落", FONT_BODY, 9, None, align="right"),
+    # Between two tables that read as one: without a paragraph, Word and LibreOffice merge them.
+    StyleDef("TableGap", "表间距", FONT_BODY, 1, 20, align="left"),
 )
 
 
@@ -319,6 +323,8 @@ def format_paragraph(paragraph, par: Par, style: str, font_pt: float) -> None:
     ppr = paragraph._p.get_or_add_pPr()
     if style != "Normal":
         ppr.style = style
+    if par.keep_next:
+        paragraph.paragraph_format.keep_with_next = True
     if par.first_chars or par.left_chars:
         ind = _el("w:ind")
         if par.left_chars:
@@ -378,6 +384,8 @@ def _row_element(row: Row, widths_mm: tuple[float, ...], style: str) -> OxmlElem
         raise ValueError(f"row spans {spans} of {len(widths_mm)} columns")
     tr = _el("w:tr")
     trpr = _el("w:trPr")
+    # A row is never cut across two pages: a stage label or a signature stays whole.
+    trpr.append(_el("w:cantSplit"))
     if row.height:
         trpr.append(_el("w:trHeight", val=twips(row.height), hRule="atLeast"))
     if row.header:
@@ -388,6 +396,9 @@ def _row_element(row: Row, widths_mm: tuple[float, ...], style: str) -> OxmlElem
         width = sum(widths_mm[col:col + cell.span])
         col += cell.span
         tr.append(_cell_element(cell, width, style))
+    if row.keep_next:
+        for p in tr.iter(qn("w:p")):
+            Paragraph(p, None).paragraph_format.keep_with_next = True
     return tr
 
 
@@ -493,9 +504,30 @@ class FormWriter:
     # content helpers -------------------------------------------------
 
     def _paragraph(self, content: Content, style: str, par: Par, font_pt: float) -> None:
+        previous = self.doc.element.body.sectPr.getprevious()
+        if style != "TableGap" and previous is not None and previous.tag == qn("w:tbl"):
+            # A note or a line below a table never sits alone on a page: the table's last row comes along.
+            self._keep_last_with_next()
         paragraph = self.doc.add_paragraph()
         format_paragraph(paragraph, par, style, font_pt)
         add_runs(paragraph, content)
+
+    def _keep_last_with_next(self, paragraphs: int = 1) -> None:
+        """Keep the content written last (its last paragraphs, or the last row of a table) with what follows.
+
+        docxtpl removes a paragraph holding only a {%p %} tag, so the keep goes on the content before it
+        (a loop's body: the list then stays with what follows it).
+        """
+        last, kept = self.doc.element.body.sectPr.getprevious(), 0
+        while last is not None and kept < paragraphs:
+            if last.tag == qn("w:tbl"):
+                for p in last.findall(qn("w:tr"))[-1].iter(qn("w:p")):
+                    Paragraph(p, None).paragraph_format.keep_with_next = True
+                return
+            if last.tag == qn("w:p") and not "".join(last.itertext()).startswith("{%p"):
+                Paragraph(last, None).paragraph_format.keep_with_next = True
+                kept += 1
+            last = last.getprevious()
 
     def title(self, text: Content | None = None) -> None:
         """The form title, 方正小标宋简体 二号, centred."""
@@ -529,11 +561,28 @@ class FormWriter:
         style = {"large": "FormTableLarge", "normal": "FormTable", "small": "FormTableSmall"}[size]
         self.doc.element.body.sectPr.addprevious(build_table(widths, rows, style))
 
-    def signature(self, *lines: Content) -> None:
-        """Signature lines set in the right half of the page, one blank line above."""
-        self.par("", first_chars=0)
-        for line in lines:
-            self.par(line, first_chars=0, left_chars=26 if self.landscape else 12)
+    def tables(self, widths: tuple[float, ...], parts: list[list[Row]], size: str = "normal") -> None:
+        """Tables that read as one, each with its own header row repeated on every page it spans."""
+        for n, rows in enumerate(parts):
+            if n:
+                self._paragraph("", "TableGap", Par(""), 1)
+            self.table(widths, rows, size)
+
+    def signature(self, *lines: Content, date_line: bool = False) -> None:
+        """Signature lines set in the right half of the page (with 年 月 日 right-aligned below them when
+        date_line), kept on the page of the text they sign."""
+        left = 26 if self.landscape else 12
+        pars = [Par(line, left_chars=left) for line in lines]
+        self.closing(*pars, *([Par(SIGN_DATE, align="right")] if date_line else []))
+
+    def closing(self, *pars: Par) -> None:
+        """A closing block (signatures, the issuing body and date) one blank line below the text, on the page
+        of its last two paragraphs."""
+        self._keep_last_with_next(paragraphs=2)
+        block = [Par("", keep_next=True)] + [replace(p, keep_next=True) for p in pars]
+        block[-1] = replace(block[-1], keep_next=False)
+        for par in block:
+            self._paragraph(par.content, "Normal", par, BODY_PT)
 
     def save(self, path: Path) -> None:
         """Write the .docx with fixed timestamps so rebuilding is byte-identical."""
@@ -661,11 +710,12 @@ def _open_box_items(list_field: str) -> Content:
     return (f"{{% for x in {list_field} %}}{CHECKED}", var("x"), "　{% endfor %}", f"{UNCHECKED}{BLANK}")
 
 
-def _assess_stage_cell(n: int, spec: FormSpec) -> Cell:
+def _assess_stage_sections(n: int, spec: FormSpec) -> list[list[Content]]:
+    """The parts of one stage, each printed as a row of its own (a page may break between them)."""
     choices = {f.name: f.choices for f in spec.fields}
     types = {f.name: f.type for f in spec.fields}
     p = f"s{n}_"
-    paras: list[Content] = [
+    sections: list[list[Content]] = [[
         b("（一）事项清单"),
         "一、市级审批事项",
         boxes(choices[p + "city"], p + "city") + f"　{UNCHECKED}{BLANK}",
@@ -673,18 +723,26 @@ def _assess_stage_cell(n: int, spec: FormSpec) -> Cell:
         _open_box_items(p + "county"),
         "三、省级审批事项",
         _open_box_items(p + "province"),
-        b("（二）材料清单"),
-    ]
-    for key, heading in ASSESS_GROUPS:
-        paras.append(heading.format(note=ASSESS_NOTES[n].get(key, "")))
-        paras.append(boxes(choices[p + key], p + key) + f"　{UNCHECKED}{BLANK}")
-    paras += [b("（三）特殊环节"), var(p + "special")]
+    ]]
+    for i, (key, heading) in enumerate(ASSESS_GROUPS):
+        sections.append(([b("（二）材料清单")] if i == 0 else []) + [
+            heading.format(note=ASSESS_NOTES[n].get(key, "")),
+            boxes(choices[p + key], p + key) + f"　{UNCHECKED}{BLANK}"])
+    sections.append([b("（三）特殊环节"), var(p + "special")])
     if types[p + "fees"] == "checkbox":
-        paras.append((b("（四）需缴纳费用　"), boxes(choices[p + "fees"], p + "fees")))
+        sections.append([(b("（四）需缴纳费用　"), boxes(choices[p + "fees"], p + "fees"))])
     else:
-        paras += [b("（四）需缴纳费用"), var(p + "fees")]
-    paras += [b("（五）要点提示"), var(p + "points"), b("（六）优化流程建议"), var(p + "optimize")]
-    return c(*paras, span=3)
+        sections.append([b("（四）需缴纳费用"), var(p + "fees")])
+    sections.append([b("（五）要点提示"), var(p + "points")])
+    sections.append([b("（六）优化流程建议"), var(p + "optimize")])
+    return sections
+
+
+def _assess_stage_rows(n: int, stage: str, spec: FormSpec) -> list[Row]:
+    """One stage: its label merged down the left of its parts, so no part and no label is cut by a page."""
+    return [Row((c(f"{CN_NUM[n - 1]}、{stage}" if i == 0 else "", align="center",
+                   vmerge="restart" if i == 0 else "continue"), c(*section, span=3)))
+            for i, section in enumerate(_assess_stage_sections(n, spec))]
 
 
 def build_assess(spec: FormSpec) -> FormWriter:
@@ -695,7 +753,9 @@ def build_assess(spec: FormSpec) -> FormWriter:
     widths = (22.0, 70.0, 22.0, 42.0)
     rows = [Row((lab("项目名称"), c(var("case.project_name")), lab("填表人"), c(var("filler"))), 11)]
     for n, stage in enumerate(STAGES, start=1):
-        rows.append(Row((c(f"{CN_NUM[n - 1]}、{stage}", align="center"), _assess_stage_cell(n, spec))))
+        rows += _assess_stage_rows(n, stage, spec)
+    # The signature row below takes the stage's last two parts along to its page.
+    rows[-2:] = [replace(row, keep_next=True) for row in rows[-2:]]
     rows.append(Row((lab("填表人签字"), c(), lab("填表日期"), c(cn_date("doc.date"))), 13))
     w.table(widths, rows, "small")
     return w
@@ -720,8 +780,7 @@ def build_entrust(spec: FormSpec) -> FormWriter:
         w.par(line)
     w.par("四、我单位对提交材料的真实性负责，因材料问题产生的法律责任由我单位承担，包括但不限于撤销审批文书。")
     w.par("本委托书自签署之日起生效。")
-    w.signature("项目单位（盖章或签字）：", "")
-    w.par("年　　月　　日", align="right", first_chars=0)
+    w.signature("项目单位（盖章或签字）：", "", date_line=True)
     return w
 
 
@@ -740,7 +799,8 @@ def build_plan(spec: FormSpec) -> FormWriter:
         Row((lab("项目名称"), c(var("case.project_name"), span=2), lab("项目单位"), c(var("case.unit"))), 12),
         Row((lab("项目单位联系人及联系方式"), c((var("case.contact"), "　", var("case.phone")), span=2),
              lab("审批部门项目长"), c(var("case.manager"), var("case.manager_phone"))), 12),
-        Row((lab("审批事项清单", vmerge="restart"), lab("阶段"), lab("事项及审批权限"), lab("特殊环节"), lab("需缴纳费用")), 10),
+        # Tall enough for the merged label's two lines: its text must not run into a row on the next page.
+        Row((lab("审批事项清单", vmerge="restart"), lab("阶段"), lab("事项及审批权限"), lab("特殊环节"), lab("需缴纳费用")), 16),
     ]
     for n, stage in enumerate(STAGES, start=1):
         rows.append(Row((lab("", vmerge="continue"), lab(stage), stage_matters_cell(stage),
@@ -848,18 +908,22 @@ def build_meeting(spec: FormSpec) -> FormWriter:
                     c(var("row.title"), align="center"), c()), 12)
     res_body = Row((c(var("loop.index"), align="center"), c(var("row.item"), span=2),
                     c(var("row.owner"), align="center"), c(var("row.deadline"), align="center")), 12)
-    rows = project_rows(5) + [
+    meeting = project_rows(5) + [
         Row((lab("会议议题"), c(var("subject"), span=4)), 11),
         Row((lab("会议时间"), c(var("meeting_time")), lab("会议地点"), c(var("meeting_place"), span=2)), 11),
         Row((lab("主持人"), c(var("convener")), lab("记录人"), c(var("recorder"), span=2)), 11),
-        Row((lab("参会部门", span=2), lab("参会人员"), lab("职务"), lab("负责人签字")), 10),
+    ]
+    attendees = [
+        Row((lab("参会部门", span=2), lab("参会人员"), lab("职务"), lab("负责人签字")), 10, header=True),
         *loop_rows("for row in attendees", att_body, 5),
         *pad_rows("attendees", 4, Row((c(span=2), c(), c(), c()), 12), 5),
-        Row((lab("协调事项及存在问题"), c(var("issues"), span=4)), 30),
-        Row((lab("序号"), lab("议定事项", span=2), lab("责任单位"), lab("完成时限")), 10),
+    ]
+    issues = [Row((lab("协调事项及存在问题"), c(var("issues"), span=4)), 30)]
+    resolutions = [
+        Row((lab("序号"), lab("议定事项", span=2), lab("责任单位"), lab("完成时限")), 10, header=True),
         *loop_rows("for row in resolutions", res_body, 5),
     ]
-    w.table(widths, rows, "normal")
+    w.tables(widths, [meeting, attendees, issues, resolutions], "normal")
     w.note("注：各参加协调会议的部门负责人签字确认，确保协调结果落实到位；本记录存入项目“一事一档”。", first_chars=2)
     return w
 
@@ -886,9 +950,7 @@ def build_meeting_notice(spec: FormSpec) -> FormWriter:
     w.par(("请各单位提前熟悉项目情况，带齐相关资料准时参会。", "{% if reply_by %}请于", var("reply_by"),
            "前将参会人员名单报", var("agency.name"), "。{% endif %}", "联系人：", var("case.manager"),
            "，联系电话：", var("case.manager_phone"), "。"))
-    w.signature("")
-    w.par(var("agency.name"), align="right", first_chars=0)
-    w.par(cn_date("doc.date"), align="right", first_chars=0)
+    w.closing(Par(var("agency.name"), align="right"), Par(cn_date("doc.date"), align="right"))
     return w
 
 
@@ -924,9 +986,7 @@ def build_letter(spec: FormSpec) -> FormWriter:
     w.par(("附件：{% for x in attachments %}", var("loop.index"), "．", var("x"),
            "{% if not loop.last %}　{% endif %}{% endfor %}"))
     w.raw("{%p endif %}")
-    w.signature("")
-    w.par(("（", var("agency.name"), "盖章）"), align="right", first_chars=0)
-    w.par(cn_date("doc.date"), align="right", first_chars=0)
+    w.closing(Par(("（", var("agency.name"), "盖章）"), align="right"), Par(cn_date("doc.date"), align="right"))
     return w
 
 
@@ -975,7 +1035,7 @@ def build_progress(spec: FormSpec) -> FormWriter:
     w.table(widths, [header] + loop_rows("for m in matters", body, 6), "normal")
     w.note(b("受阻事项及协调措施"))
     widths2 = (12.0, 40.0, 52.0, 52.0)
-    header2 = Row((lab("序号"), lab("事项"), lab("存在问题"), lab("协调措施")), 10)
+    header2 = Row((lab("序号"), lab("事项"), lab("存在问题"), lab("协调措施")), 10, header=True)
     body2 = Row((c(var("loop.index"), align="center"), c(var("row.matter")), c(var("row.problem")), c(var("row.measure"))), 10)
     blank2 = Row((c("—", align="center"), c("无"), c(), c()), 10)
     w.table(widths2, [header2] + loop_rows("for row in blocked", body2, 4, blank2), "normal")
@@ -1002,9 +1062,7 @@ def build_suspend(spec: FormSpec) -> FormWriter:
     w.par("上述情形消除后，你单位可向我单位申请恢复“全代办”服务；不再委托的，双方办理终止委托手续。"
           "已办结事项的审批结果及相关材料，我单位将按规定向你单位移交。")
     w.par(("联系人：", var("case.manager"), "，联系电话：", var("case.manager_phone"), "。"))
-    w.signature("")
-    w.par(("（", var("agency.name"), "盖章）"), align="right", first_chars=0)
-    w.par(cn_date("doc.date"), align="right", first_chars=0)
+    w.closing(Par(("（", var("agency.name"), "盖章）"), align="right"), Par(cn_date("doc.date"), align="right"))
     return w
 
 
@@ -1023,10 +1081,8 @@ def build_complete(spec: FormSpec) -> FormWriter:
     w.par("1.")
     w.par("2.")
     w.raw("{%p endfor %}")
-    w.signature("项目单位：（盖章或签字）", "")
-    w.par("年　　月　　日", align="right", first_chars=0)
-    w.signature("项目长：", "")
-    w.par("年　　月　　日", align="right", first_chars=0)
+    w.signature("项目单位：（盖章或签字）", "", date_line=True)
+    w.signature("项目长：", "", date_line=True)
     return w
 
 
@@ -1047,10 +1103,10 @@ def build_terminate(spec: FormSpec) -> FormWriter:
         Row((lab("已办结事项"), c(done, span=3)), 10),
         Row((lab("未办结事项"), c(undone, span=3)), 10),
         Row((lab("移交资料"), c(*numbered_list("returned_items", "无"), span=3)), 14),
-        Row((lab("项目单位意见"), c("同意终止“全代办”委托，上述资料已如数接收。", Par("项目单位（盖章）：", left_chars=8),
-                                   Par("经办人（签字）：", left_chars=8), Par(SIGN_DATE, align="right"), span=3)), 26),
-        Row((lab("代办机构"), c(Par(("代办机构：", var("agency.name")), left_chars=8), Par("代办员（签字）：", left_chars=8),
-                                Par(SIGN_DATE, align="right"), span=3)), 22),
+        # Both parties sign in one row, so the two signatures can never land on different pages.
+        Row((lab("项目单位意见"), c("同意终止“全代办”委托，上述资料已如数接收。", "项目单位（盖章）：", "经办人（签字）：",
+                                   Par(SIGN_DATE, align="right")),
+             lab("代办机构"), c(var("agency.name"), "代办员（签字）：", "", Par(SIGN_DATE, align="right"))), 40),
     ]
     w.table(widths, rows, "normal")
     w.note("注：本单经双方签字后，于终止代办2个工作日内连同相关资料移交代办机构留档。", first_chars=2)
