@@ -145,16 +145,72 @@ def main(ctx, root, actor):
 @click.option("--short", default="代办", show_default=True, help="机构简称（文号用）")
 @click.option("--city", default="", help="所在市")
 @click.option("--fonds", default="Z001", show_default=True, help="全宗号")
+@click.option("--phone", default=None, help="代办服务电话（印在交给企业的表单上）")
+@click.option("--address", default=None, help="代办机构地址")
+@click.option("--report-email", default=None, help="政企互动情况统计表的报送邮箱")
 @click.option("--group", default="", help="可读取档案的用户组（默认只有所有者可读）")
-def init(agency, short, city, fonds, group):
-    """初始化数据根目录（设置、目录库、文件夹）。"""
-    from archive.catalog.session import init_archive, resolve_actor
+def init(agency, short, city, fonds, phone, address, report_email, group):
+    """初始化数据根目录（设置、目录库、文件夹）；未给出的机构信息在终端上会询问。"""
+    from archive.casework.agency import new_archive, unset_agency_settings
+    from archive.catalog.session import resolve_actor
+    from archive.dataroot.settings import Agency
 
     obj = click.get_current_context().obj
-    archive = init_archive(resolve_root(obj.get("root")), resolve_actor(obj.get("actor")),
-                           agency, short, city, fonds, group)
+    asked = {name: _ask(value, label) for name, value, label in
+             (("phone", phone, "代办服务电话"), ("address", address, "代办机构地址"),
+              ("report_email", report_email, "政企互动统计报送邮箱"))}
+    facts = Agency(name=agency, short=short, city=city, fonds=fonds, **asked)
+    archive = new_archive(resolve_root(obj.get("root")), resolve_actor(obj.get("actor")), facts, group)
     click.echo(f"已初始化数据根目录：{archive.root.path}")
+    _print_unset(unset_agency_settings(archive.settings.agency))
     archive.close()
+
+
+def _ask(value: str | None, label: str) -> str:
+    """A value given as an option, else asked for on a terminal (empty: set it later)."""
+    if value is not None or not sys.stdin.isatty():
+        return value or ""
+    return click.prompt(f"{label}（可留空，以后用 daiban config set 设置）", default="", show_default=False)
+
+
+def _print_unset(unset) -> None:
+    if unset:
+        names = "、".join(f"{s.label}（{s.key}）" for s in unset)
+        click.echo(f"尚未设置：{names}。需要这些信息的表单在设置前不会生成；"
+                   f"设置方法：daiban config set {unset[0].key} 值")
+
+
+@main.group(cls=DaibanGroup)
+def config():
+    """机构设置：查看与修改 daiban.toml 中印在表单上的机构信息。"""
+
+
+@config.command("show")
+@root_option
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+def config_show(as_json):
+    """列出机构信息（名称、简称、电话、地址、邮箱、全宗号）。"""
+    from archive.casework.agency import agency_settings
+
+    settings = agency_settings(_archive())
+    if as_json:
+        _json(settings)
+        return
+    _table("机构设置（daiban.toml）", ["设置项", "名称", "值"],
+           [[s.key, s.label, s.value or "（未设置）"] for s in settings])
+
+
+@config.command("set")
+@root_option
+@click.argument("key")
+@click.argument("value")
+def config_set(key, value):
+    """修改一项机构信息，例如：daiban config set agency.phone 0356-2021888（记入操作日志）。"""
+    from archive.casework.agency import change_agency_setting
+
+    changed = change_agency_setting(_archive(), key, value)
+    old, new = changed.old or "（未设置）", changed.new or "（未设置）"
+    click.echo(f"已设置 {changed.label}（{changed.key}）：{old} → {new}")
 
 
 # ---------------------------------------------------------------- cases
@@ -535,6 +591,9 @@ def forms_show(form_id):
     out.print(f"[bold]{spec.id}  {spec.title}[/bold]")
     out.print(f"  阶段：{spec.stage}  类别：{spec.category}  签署：{'、'.join(spec.signers) or '无'}"
               f"  移交企业：{'是' if spec.handover else '否'}")
+    for label, text in (("来源", spec.source), ("自行设计", spec.designed)):
+        if text:
+            out.print(f"  {label}：{text}")
     if spec.fields:
         _table("字段", ["字段", "名称", "类型", "必填", "默认"],
                [[f.name, f.label, f.type, "是" if f.required else "", f.default] for f in spec.fields])

@@ -37,7 +37,7 @@ from docx.oxml.ns import qn  # noqa: E402
 from archive.catalog.session import open_archive  # noqa: E402
 from archive.indexing.records import index_records  # noqa: E402
 from bench.bench_search import traditional  # noqa: E402
-from bench.bench_tables import daiban  # noqa: E402
+from bench.bench_tables import daiban, init_root  # noqa: E402
 from bench.visible_docs import build_report  # noqa: E402
 from index.maintenance import rebuild  # noqa: E402
 from index.normalize import normalize_text  # noqa: E402
@@ -81,7 +81,7 @@ Phrases = dict[str, list[str]]
 def make_root(work: Path) -> tuple[Path, str, list[tuple[str, Phrases]]]:
     """A root with one case, its matters, five generated forms and the uploaded reports (path, phrases)."""
     root = work / "root"
-    daiban(root, "init", "--agency", "晋城市政务服务中心项目代办服务中心", "--short", "晋代办", "--city", "晋城市")
+    init_root(root)
     facts = (ROOT / "demo" / "case.toml").read_text(encoding="utf-8")
     for role, names in PEOPLE.items():
         facts = re.sub(f'(?m)^"{role}" = .*$', f'"{role}" = {json.dumps(names, ensure_ascii=False)}', facts)

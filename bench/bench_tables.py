@@ -42,6 +42,13 @@ ITEMS = [
 VARIANTS = [ScanVariant(f"skew{skew:g}-{dpi}dpi", dpi=dpi, skew_deg=skew) for dpi in (150, 300) for skew in (0, 2, 4)]
 
 
+def init_root(root: Path) -> None:
+    """A data root for the sample agency, with the contact facts its forms print."""
+    daiban(root, "init", "--agency", "晋城市政务服务中心项目代办服务中心", "--short", "晋代办", "--city", "晋城市",
+           "--phone", "0356-2021888", "--address", "晋城市泽州路1188号政务服务中心三楼",
+           "--report-email", "zwfw@jcs.example.gov.cn")
+
+
 def daiban(root: Path, *args: str) -> str:
     """Run the daiban command on root and return its output."""
     done = subprocess.run([sys.executable, "-m", "cli", "--root", str(root), *args], cwd=ROOT,
@@ -52,7 +59,7 @@ def daiban(root: Path, *args: str) -> str:
 def make_form(work: Path) -> tuple[Path, str]:
     """Render the 移交清单 of a sample case with ten rows; return its PDF and its text in reading order."""
     root = work / "root"
-    daiban(root, "init", "--agency", "晋城市政务服务中心项目代办服务中心", "--short", "晋代办", "--city", "晋城市")
+    init_root(root)
     case_no = json.loads(daiban(root, "case", "new", "--from", str(ROOT / "demo" / "case.toml"), "--json"))["case_no"]
     rows = "\n".join(f'[[handover.items]]\nname = "{name}"\nkind = "批复证照"\ndoc_no = "{number}"\n'
                      f'form = "原件"\ncopies = "1"\npages = "{n % 3 + 1}"\nnote = ""\n'

@@ -10,7 +10,8 @@ run() { printf '\n\033[1m$ daiban %s\033[0m\n' "$*"; daiban "$@"; }
 say() { printf '\n\033[1;34m# %s\033[0m\n' "$*"; }
 
 say "登记：初始化数据根目录，立案，列出审批事项"
-run init --agency "晋城市政务服务中心项目代办服务中心" --short "晋代办" --city "晋城市" --fonds "Z035"
+run init --agency "晋城市政务服务中心项目代办服务中心" --short "晋代办" --city "晋城市" --fonds "Z035" \
+    --phone "0356-2021888" --address "晋城市泽州路1188号政务服务中心三楼" --report-email "zwfw@jcs.example.gov.cn"
 CASE=$(daiban case new --from demo/case.toml --json | python -c 'import json,sys; print(json.load(sys.stdin)["case_no"])')
 printf '\n\033[1m$ daiban case new --from demo/case.toml\033[0m\n已立案：%s\n' "$CASE"
 run matter add "$CASE" --stage 立项 --name "企业投资项目备案" --level 县级 --dept "泽州县行政审批服务管理局" --days 1

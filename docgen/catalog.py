@@ -9,7 +9,7 @@ from archive.base.terms import STAGES, SUSPEND_REASONS
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 CATALOG_FILE = BUILTIN_TEMPLATES / "forms.toml"
-FIELD_TYPES = ("text", "date", "money", "int", "list", "table", "checkbox")
+FIELD_TYPES = ("text", "date", "deadline", "money", "int", "list", "table", "checkbox")
 # Choice lists defined once in the archive's vocabulary; forms.toml names them with choices_from.
 VOCABULARIES = {"stages": STAGES, "suspend_reasons": tuple(SUSPEND_REASONS.values())}
 
@@ -25,6 +25,8 @@ class FieldSpec:
     columns: tuple[str, ...] = ()
     choices: tuple[str, ...] = ()
     default: object = None
+    # Words the template prints around the value ("关于…的函"): typed at either end, they are dropped.
+    trim: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,9 @@ class FormSpec:
     handover: bool
     fields: tuple[FieldSpec, ...] = ()
     doc_no_pattern: str = "{agency_short}代〔{year}〕{seq}号"
+    # Where the wording comes from (a seed and its part), and what no seed gives and was designed.
+    source: str = ""
+    designed: str = ""
 
     @property
     def template_name(self) -> str:
@@ -92,6 +97,7 @@ def _field(raw: dict) -> FieldSpec:
         columns=tuple(raw.get("columns", ())),
         choices=_choices(raw),
         default=raw.get("default"),
+        trim=tuple(sorted(raw.get("trim", ()), key=len, reverse=True)),
     )
 
 
@@ -105,6 +111,8 @@ def _form(form_id: str, raw: dict) -> FormSpec:
         signers=tuple(raw.get("signers", ())),
         handover=bool(raw.get("handover", False)),
         fields=tuple(_field(f) for f in raw.get("fields", ())),
+        source=raw.get("source", ""),
+        designed=raw.get("designed", ""),
         **extra,
     )
 

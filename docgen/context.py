@@ -70,8 +70,16 @@ def _checkable_prefix(path: str) -> str:
 
 
 def _missing_message(spec: FormSpec, missing: list[tuple[str, str]]) -> str:
-    names = "、".join(f"{label}（{name}）" for name, label in missing)
-    return f"缺少必填字段：{names}——表单 {spec.title}（{spec.id}），未生成任何文件"
+    # The agency's facts come from daiban.toml only: say which setting to make, never print a stand-in.
+    agency = [(name, label) for name, label in missing if name.startswith("agency.")]
+    fields = [(name, label) for name, label in missing if not name.startswith("agency.")]
+    parts = []
+    if fields:
+        parts.append("缺少必填字段：" + "、".join(f"{label}（{name}）" for name, label in fields))
+    if agency:
+        parts.append("机构信息未设置：" + "、".join(f"{label}（{name}）" for name, label in agency)
+                     + f"，请先设置，如 daiban config set {agency[0][0]} 值")
+    return "；".join(parts) + f"——表单 {spec.title}（{spec.id}），未生成任何文件"
 
 
 def _coerce_all(fields: list[FieldSpec], context: dict) -> list[str]:

@@ -12,10 +12,12 @@ def _specs(prefix: str, rows: list[tuple]) -> tuple[FieldSpec, ...]:
 
 AGENCY = _specs("agency.", [
     ("name", "代办机构名称", "text"),
+    ("short", "机构简称", "text"),
     ("fonds", "全宗号", "text"),
     ("city", "所在市", "text"),
     ("phone", "代办机构电话", "text"),
     ("address", "代办机构地址", "text"),
+    ("report_email", "政企互动统计报送邮箱", "text"),
 ])
 CASE = _specs("case.", [
     ("case_no", "案件编号", "text"),

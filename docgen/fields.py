@@ -5,10 +5,11 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
 from docgen.catalog import FieldSpec
-from docgen.formatting import to_date
+from docgen.formatting import cn_date, to_date
 
 LIST_SEPARATORS = re.compile(r"[\n;；]+")
 MONEY_UNITS = ("万元", "元")
+DEADLINE_ENDS = ("前", "内", "止")
 
 
 def is_blank(value: object) -> bool:
@@ -43,14 +44,40 @@ def coerce(field: FieldSpec, value: object) -> object:
 
 def _text(field: FieldSpec, value: object) -> str:
     if isinstance(value, str):
-        return value
+        return _trimmed(value, field.trim) if field.trim else value
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         return str(value)
     raise ValueError(f"应为文字，得到 {type(value).__name__}")
 
 
+def _trimmed(value: str, words: tuple[str, ...]) -> str:
+    text = value.strip()
+    for word in words:
+        if text.startswith(word) and len(text) > len(word):
+            text = text[len(word):].lstrip()
+            break
+    for word in words:
+        if text.endswith(word) and len(text) > len(word):
+            text = text[:-len(word)].rstrip()
+            break
+    return text
+
+
 def _date(field: FieldSpec, value: object):
     return to_date(value)
+
+
+def _deadline(field: FieldSpec, value: object) -> str:
+    """A time limit that reads after "请于": a date becomes "2026年12月10日前"; "收函后5个工作日内" stays."""
+    if isinstance(value, str):
+        text = value.strip().removeprefix("请于").strip()
+        if not text or text.endswith(DEADLINE_ENDS):
+            return text
+        try:
+            value = to_date(text)
+        except ValueError:
+            return text + "前"
+    return f"{cn_date(value)}前"
 
 
 def _money(field: FieldSpec, value: object) -> float | None:
@@ -137,6 +164,7 @@ def _row(field: FieldSpec, number: int, row: object) -> dict:
 CONVERTERS = {
     "text": _text,
     "date": _date,
+    "deadline": _deadline,
     "money": _money,
     "int": _int,
     "bool": _bool,

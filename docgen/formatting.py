@@ -11,7 +11,9 @@ DIGITS = "零壹贰叁肆伍陆柒捌玖"
 SMALL_UNITS = ("", "拾", "佰", "仟")
 GROUP_UNITS = ("", "万", "亿", "万亿")
 YUAN_PER_WAN = Decimal(10000)
-CHECKED, UNCHECKED = "■", "□"
+# A chosen option prints as the tick the forms ask for ("在□内打√"): ☑ is in none of the shipped CJK
+# faces (only in fonts-noto-core's symbols face, a sans glyph among 仿宋), √ is in all of them.
+CHECKED, UNCHECKED = "√", "□"
 # U+2060 WORD JOINER: no line break between the characters it joins; it prints nothing.
 WORD_JOINER = "\u2060"
 UNBROKEN_CHARS = 10
@@ -122,7 +124,7 @@ def _upper_group(group: int) -> str:
 
 
 def box(choice: object, selected: object) -> str:
-    """Return ■ when choice is among the selected values (or is true), else □."""
+    """Return √ when choice is among the selected values (or is true), else □."""
     if isinstance(selected, (list, tuple, set, frozenset)):
         return CHECKED if choice in selected else UNCHECKED
     return CHECKED if choice == selected else UNCHECKED

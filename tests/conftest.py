@@ -41,11 +41,16 @@ class Daiban:
                               env={**self.env(), **env}, capture_output=True, text=True, timeout=120)
 
 
+# The agency's contact facts forms print; a root without them refuses those forms (tests/test_agency_settings.py).
+AGENCY_CONTACT = ("--phone", "0356-2021888", "--address", "晋城市泽州路1188号政务服务中心三楼",
+                  "--report-email", "zwfw@jcs.example.gov.cn")
+
+
 @pytest.fixture
 def daiban(tmp_path) -> Daiban:
     """A freshly initialised data root."""
     runner = Daiban(tmp_path / "数据 根目录")
-    runner("init", "--city", "晋城市")
+    runner("init", "--city", "晋城市", *AGENCY_CONTACT)
     return runner
 
 

@@ -75,9 +75,9 @@ def test_cn_upper_yuan(yuan, expected):
 
 
 def test_box_marks_selected_choices():
-    assert box("重点项目", ["重点项目"]) == "■"
+    assert box("重点项目", ["重点项目"]) == "√"
     assert box("一般项目", ["重点项目"]) == "□"
-    assert box(True, True) == "■"
+    assert box(True, True) == "√"
 
 
 def test_identity_round_trip():

@@ -92,7 +92,7 @@ def test_strings_from_data_files_are_coerced(builtin, tmp_path):
     text = docx_text(render_form(ENTRUST, context, tmp_path / "e.docx", [builtin]))
     assert "签订日期：2026年4月1日" in text
     assert "总投资：3,600.00万元（叁仟陆佰万元整）" in text
-    assert "■一般项目" in text and "□重点项目" in text
+    assert "√一般项目" in text and "□重点项目" in text
 
 
 def test_optional_fields_may_be_absent(builtin, tmp_path):

@@ -18,6 +18,7 @@ from fixtures.docgen.builders import STRESS_PEOPLE, realistic_context, stress_co
 from archive.content.pdflayout import pdf_layout_text
 from docgen.catalog import BUILTIN_TEMPLATES, load_catalog
 from docgen.convert import convert_to_pdf
+from docgen.fields import coerce
 from docgen.render import RenderJob, render_forms
 from index.normalize import clean_text
 
@@ -39,10 +40,14 @@ def render_all(out: Path, make_context) -> dict[str, tuple[Path, Path]]:
     return {spec.id: (d, p) for spec, d, p in zip(specs, docx, convert_to_pdf(docx, out), strict=True)}
 
 
-@pytest.fixture(scope="module", params=["realistic", "stress"])
+MAKERS = {"realistic": realistic_context, "stress": stress_context}
+# The stress values type template tags on purpose: they must print as typed.
+STRESS_LITERALS = re.compile(r"\{\{case\.unit\}\}|\{\{不是模板\}\}")
+
+
+@pytest.fixture(scope="module", params=list(MAKERS))
 def forms(request, tmp_path_factory) -> dict[str, tuple[Path, Path]]:
-    make = realistic_context if request.param == "realistic" else stress_context
-    return render_all(tmp_path_factory.mktemp(request.param), make)
+    return render_all(tmp_path_factory.mktemp(request.param), MAKERS[request.param])
 
 
 def page_texts(pdf: Path) -> list[str]:
@@ -124,6 +129,9 @@ def test_names_and_codes_are_never_broken_across_lines(tmp_path):
     for form_id, (_, pdf) in forms.items():
         with pdfplumber.open(pdf) as document:
             lines = [line["text"].replace(" ", "") for page in document.pages for line in page.extract_text_lines()]
+        code = names[-1]
+        if code in squeeze("".join(page_texts(pdf))):
+            assert any(code in line for line in lines), f"{form_id}: the 项目代码 is cut inside its cell"
         for first, second in zip(lines, lines[1:], strict=False):
             for name in names:
                 for cut in range(1, len(name)):
@@ -136,3 +144,37 @@ def test_the_meeting_records_attendee_header_repeats_where_its_rows_go_on(forms)
     pages = page_texts(forms["meeting"][1])
     with_rows = [n for n, page in enumerate(pages) if re.search(r"(dept|部门示例)", page)]
     assert with_rows and all("参会部门参会人员职务负责人签字" in pages[n] for n in with_rows)
+
+
+# The running footer (文号, 文档标识, page number) that the layout reader puts after each page's body.
+# (the fixtures' 文号 all begin with the agency's 简称 晋城).
+FOOTER = re.compile(r"晋城[^〔]{0,2}〔\d{4}〕\d+号文档标识：[\w\-/]+第\d+页共\d+页$")
+
+
+def pdf_text(pdf: Path) -> str:
+    """The document's text without running footers, so a paragraph crossing a page reads whole."""
+    return "".join(FOOTER.sub("", page) for page in page_texts(pdf))
+
+
+@pytest.mark.parametrize("form_id", IDS)
+def test_every_value_is_printed_once(forms, form_id, request):
+    # A value printed twice is a template that doubles what staff typed ("关于关于…的函的函") or repeats a fact.
+    text = pdf_text(forms[form_id][1])
+    spec = CATALOG.get(form_id)
+    context = MAKERS[request.node.callspec.params["forms"]](spec)
+    values = [squeeze(coerce(f, v)) for f in spec.fields
+              if f.type == "text" and isinstance(v := context.get(f.name), str)]
+    counts = {value: text.count(value) for value in values if value}
+    assert {v: n for v, n in counts.items() if n != 1} == {}
+
+
+# Stand-ins a form must never print: a fake phone, a seed's blank (XX), another city's mailbox, a template tag.
+PLACEHOLDERS = re.compile(r"0000000|××|XX|梅州|meizhou|\{\{|\}\}|\{%")
+
+
+@pytest.mark.parametrize("form_id", IDS)
+def test_no_placeholder_or_borrowed_fact_is_printed(forms, form_id, request):
+    text = pdf_text(forms[form_id][1])
+    if request.node.callspec.params["forms"] == "stress":
+        text = re.sub(STRESS_LITERALS, "", text)
+    assert PLACEHOLDERS.findall(text) == []

@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import PROJECT, SAMPLE_CASE, Daiban, make_pdf, snapshot
+from conftest import AGENCY_CONTACT, PROJECT, SAMPLE_CASE, Daiban, make_pdf, snapshot
 
 CHUNK = 64 * 1024
 
@@ -45,7 +45,7 @@ def big_pdf(path, pages: int) -> os.PathLike:
 def on_disk(disk, tmp_path) -> tuple[Daiban, str]:
     """A data root on the small disk with a case and one filed document (the index exists)."""
     daiban = Daiban(disk / "数据")
-    daiban("init")
+    daiban("init", *AGENCY_CONTACT)
     case_no = daiban("case", "new", "--from", SAMPLE_CASE).output.split("：")[1].split()[0]
     daiban("file", case_no, make_pdf(tmp_path / "首份.pdf", marker="first"), "--category", "basic")
     return daiban, case_no

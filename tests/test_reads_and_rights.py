@@ -5,7 +5,7 @@ import grp
 import sqlite3
 import stat
 
-from conftest import SAMPLE_CASE, Daiban, make_pdf
+from conftest import AGENCY_CONTACT, SAMPLE_CASE, Daiban, make_pdf
 
 READS = ("cases.listed", "case.viewed", "matters.listed", "log.viewed", "review.listed", "search",
          "document.opened")
@@ -37,7 +37,7 @@ def populate(daiban: Daiban, tmp_path) -> None:
 
 def test_files_are_readable_by_the_owner_only(tmp_path):
     daiban = Daiban(tmp_path / "根目录")
-    daiban("init")
+    daiban("init", *AGENCY_CONTACT)
     populate(daiban, tmp_path)
     opened = {name: oct(mode & 0o777) for name, mode in modes(daiban.root).items() if mode & 0o077}
     assert opened == {}
@@ -46,7 +46,7 @@ def test_files_are_readable_by_the_owner_only(tmp_path):
 def test_a_named_group_may_read_and_nobody_else(tmp_path):
     group = grp.getgrgid(100).gr_name  # "users" on Debian
     daiban = Daiban(tmp_path / "根目录")
-    daiban("init", "--group", group)
+    daiban("init", "--group", group, *AGENCY_CONTACT)
     populate(daiban, tmp_path)
     for name, mode in modes(daiban.root).items():
         path = daiban.root / name

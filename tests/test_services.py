@@ -18,9 +18,11 @@ from archive.base.errors import (
 )
 from archive.base.terms import SUSPEND_REASONS, CaseStatus, DocKind, DocState, MatterStatus
 from archive.casework import cases, filing, matters, steps
+from archive.casework.agency import new_archive
 from archive.casework.facts import read_facts_file
 from archive.catalog.outbox import waiting
-from archive.catalog.session import Archive, init_archive, open_archive
+from archive.catalog.session import Archive, open_archive
+from archive.dataroot.settings import Agency
 from archive.indexing.maintenance import check_index, rebuild_index
 from archive.indexing.outbox import run_outbox
 from archive.indexing.search import open_document, search_archive
@@ -39,8 +41,9 @@ from index.errors import IndexLockedError, IndexMissingError
 @pytest.fixture
 def archive(tmp_path) -> Archive:
     """A fresh data root, opened as the services see it."""
-    agency = "晋城市政务服务中心项目代办服务中心"
-    init_archive(tmp_path / "库", "代办员张丽", agency, "晋代办", "晋城市", "Z035").close()
+    agency = Agency(name="晋城市政务服务中心项目代办服务中心", short="晋代办", city="晋城市", phone="0356-2021888",
+                    address="晋城市泽州路1188号", fonds="Z035", report_email="zwfw@jcs.example.gov.cn")
+    new_archive(tmp_path / "库", "代办员张丽", agency).close()
     opened = open_archive(tmp_path / "库", "代办员张丽")
     yield opened
     opened.close()

@@ -20,7 +20,7 @@ FORM_IDS = CATALOG.ids()
 
 # Names and attributes of the render context, as listed in docs/CONTRACTS.md.
 CONTEXT_ATTRS = {
-    "agency": {"name", "fonds", "city", "phone", "address"},
+    "agency": {"name", "short", "fonds", "city", "phone", "address", "report_email"},
     "case": {"case_no", "project_name", "unit", "credit_code", "project_code", "project_type", "location",
              "scale", "investment", "funding", "land", "contact", "phone", "manager", "manager_phone",
              "agents", "status", "opened"},
@@ -258,7 +258,7 @@ ASSESS_SEED = [
     "取水许可（如涉及请附一次性告知单）", "基础设施配套费", "人防异地建设费",
     "建设项目环境影响报告书或环境影响报告表（排放污染物的项目需出具污染物总量指标来源确认文件和排污权交易鉴证书、"
     "涉及法律法规及规划等规定的环境敏感因素的，需要附相关部门提供支撑性文件）",
-    *[f"{n}、{s}" for n, s in zip("一二三四", STAGES, strict=True)],
+    "一、立项用地规划许可证阶段", "二、规划许可阶段",
 ]
 LEDGER_SEED = ["投资项目“全代办”信息台账", "项目名称：", "项目长：", "序号", "时间", "内　容", "完成许可事项情况"]
 ADVICE_SEED = ["投资项目“全代办”工作建议表", "项目", "意见和建议", "备注"]
@@ -301,7 +301,7 @@ def test_assess_prints_every_seed_checkbox_once_per_stage(texts):
 def _sample(spec: FieldSpec):
     samples = {"text": f"{spec.label}（样例）", "date": dt.date(2026, 5, 8), "int": 3,
                "list": [f"{spec.label}（样例）"], "checkbox": list(spec.choices[:1]),
-               "money": 12.5, "table": [{c: f"{c}样例" for c in spec.columns}]}
+               "money": 12.5, "deadline": "2026年5月8日前", "table": [{c: f"{c}样例" for c in spec.columns}]}
     return samples[spec.type]
 
 
@@ -309,8 +309,8 @@ def _context(tpl: DocxTemplate, form: FormSpec) -> dict:
     matter = dict(stage=STAGES[0], name="企业投资项目备案", level="市级", dept="市行政审批服务管理局",
                   liaison="刘芳", time_limit=1, status="已办结", parallel=True, due=dt.date(2026, 3, 10))
     return {
-        "agency": dict(name="晋城市行政审批服务管理局", fonds="J012", city="晋城市", phone="0356-2196688",
-                       address="晋城市泽州路1188号"),
+        "agency": dict(name="晋城市行政审批服务管理局", short="晋审", fonds="J012", city="晋城市",
+                       phone="0356-2196688", address="晋城市泽州路1188号", report_email="zwfw@jcs.example.gov.cn"),
         "case": dict(case_no="DB-2026-0001", project_name="年产5万吨铸件项目", unit="恒达铸造有限公司 & <分公司>",
                      credit_code="91140500MA0K3XQ27L", project_code="2603-140571-89-01-402117",
                      project_type="企业投资", location="开发区", scale="新建车间", investment=12500.0,
@@ -341,7 +341,7 @@ def test_renders_under_strict_undefined(form_id, tmp_path):
         if spec.type == "text":
             assert spec.label + "（样例）" in text, f"{form_id}.{spec.name} not printed"
     if any(f.type == "checkbox" for f in form.fields) and form_id not in ("entrust", "complete"):
-        assert "■" in text
+        assert "√" in text
 
 
 def test_entrust_lists_only_matters_of_the_entrusted_stages(tmp_path):

@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from archive.base.terms import STAGES, SUSPEND_REASONS  # noqa: E402
 from docgen.catalog import FormSpec, load_catalog  # noqa: E402
+from docgen.formatting import CHECKED, UNCHECKED  # noqa: E402
 
 TEMPLATES = ROOT / "templates"
 FIXED_ZIP_TIME = (2026, 1, 1, 0, 0, 0)
@@ -45,7 +46,6 @@ BODY_LINE_TWIPS = 579  # 28.95 pt: 22 lines on the 225 mm type area of GB/T 9704
 TABLE_PT = {"large": 14, "normal": 12, "small": 10.5}
 
 CN_NUM = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十")
-CHECKED, UNCHECKED = "■", "□"
 BLANK = "________"
 SIGN_DATE = "年　　月　　日"
 
@@ -77,7 +77,7 @@ def cn_date(expr: str) -> str:
 
 
 def box(choice: str, field_name: str) -> str:
-    """One checkbox option: ■ when the choice is in the field's list, else □."""
+    """One checkbox option: √ when the choice is in the field's list, else □."""
     return f"{{% if {jstr(choice)} in {field_name} %}}{CHECKED}{{% else %}}{UNCHECKED}{{% endif %}}{choice}"
 
 
@@ -575,10 +575,11 @@ class FormWriter:
         pars = [Par(line, left_chars=left) for line in lines]
         self.closing(*pars, *([Par(SIGN_DATE, align="right")] if date_line else []))
 
-    def closing(self, *pars: Par) -> None:
+    def closing(self, *pars: Par, keep: int = 2) -> None:
         """A closing block (signatures, the issuing body and date) one blank line below the text, on the page
-        of its last two paragraphs."""
-        self._keep_last_with_next(paragraphs=2)
+        of its last `keep` paragraphs (LibreOffice moves kept paragraphs whole, so a chain of long ones
+        can outgrow a page: keep=1 where the last paragraphs are staff's own text)."""
+        self._keep_last_with_next(paragraphs=keep)
         block = [Par("", keep_next=True)] + [replace(p, keep_next=True) for p in pars]
         block[-1] = replace(block[-1], keep_next=False)
         for par in block:
@@ -654,34 +655,38 @@ def build_apply(spec: FormSpec) -> FormWriter:
     choices = {f.name: f.choices for f in spec.fields}
     w.title()
     w.note(("案件编号：", var("case.case_no"), "　　　　登记日期：", cn_date("case.opened")), align="right")
-    widths = (32.0, 50.0, 24.0, 50.0)
+    # The label column takes an eight-character label on one line, the second a whole 项目代码; rows are
+    # as low as one line of text so that the form with its signatures fits on one page.
+    widths = (38.0, 52.0, 22.0, 44.0)
     rows = [
-        Row((lab("项目名称"), c(var("case.project_name"), span=3)), 8),
-        Row((lab("项目单位"), c(var("case.unit"), span=3)), 8),
-        Row((lab("统一社会信用代码"), c(var("case.credit_code")), lab("项目代码"), c(var("case.project_code"))), 10),
-        Row((lab("项目类型"), c(boxes(("企业投资", "政府投资"), "[case.project_type]"), span=3)), 8),
-        Row((lab("建设地点"), c(var("case.location"), span=3)), 8),
-        Row((lab("建设规模及内容"), c(var("case.scale"), span=3)), 12),
-        Row((lab("总投资"), c(var("case.investment|money")), lab("资金来源"), c(var("case.funding"))), 8),
-        Row((lab("用地情况"), c(var("case.land"), span=3)), 10),
-        Row((lab("联系人"), c(var("case.contact")), lab("联系电话"), c(var("case.phone"))), 8),
-        Row((lab("项目前期工作进展"), c(var("preparation"), span=3)), 10),
-        Row((lab("代办方式"), c(boxes(choices["service_mode"], "service_mode"), span=3)), 8),
+        Row((lab("项目名称"), c(var("case.project_name"), span=3)), 7),
+        Row((lab("项目单位"), c(var("case.unit"), span=3)), 7),
+        Row((lab("统一社会信用代码"), c(var("case.credit_code"), span=3)), 7),
+        Row((lab("项目代码"), c(var("case.project_code")), lab("项目类型"),
+             c(*[box(x, "[case.project_type]") for x in ("企业投资", "政府投资")])), 7),
+        Row((lab("建设地点"), c(var("case.location"), span=3)), 7),
+        Row((lab("建设规模及内容"), c(var("case.scale"), span=3)), 9),
+        Row((lab("总投资"), c(var("case.investment|money")), lab("资金来源"), c(var("case.funding"))), 7),
+        Row((lab("用地情况"), c(var("case.land"), span=3)), 7),
+        Row((lab("联系人"), c(var("case.contact")), lab("联系电话"), c(var("case.phone"))), 7),
+        Row((lab("项目前期工作进展"), c(var("preparation"), span=3)), 9),
+        Row((lab("代办方式"), c(boxes(choices["service_mode"], "service_mode"), span=3)), 7),
         Row((lab("申请代办阶段"), c(boxes(choices["apply_stages"][:2], "apply_stages"),
-                                    boxes(choices["apply_stages"][2:], "apply_stages"), span=3)), 10),
-        Row((lab("拟申请代办事项"), c(var("requested_matters"), span=3)), 10),
-        Row((lab("需协调解决的问题"), c(var("issues"), span=3)), 10),
-        Row((lab("登记方式"), c(boxes(choices["channel"], "channel"), span=3)), 8),
+                                    boxes(choices["apply_stages"][2:], "apply_stages"), span=3)), 9),
+        Row((lab("拟申请代办事项"), c(var("requested_matters"), span=3)), 9),
+        Row((lab("办理时限"), c(var("time_limit"), span=3)), 7),
+        Row((lab("需协调解决的问题"), c(var("issues"), span=3)), 9),
+        Row((lab("登记方式"), c(boxes(choices["channel"], "channel"), span=3)), 7),
         Row((lab("申请承诺"), c(
             Par("本单位自愿委托代办机构提供免费代办服务，承诺所填信息及提交材料真实、有效，"
                 "按时提供审批所需材料，并对材料的真实性负责。", first_chars=2),
             Par("项目单位（盖章）：", left_chars=8),
             Par("法定代表人或授权代表（签字）：", left_chars=8),
-            Par(SIGN_DATE, align="right"), span=3)), 26),
+            Par(SIGN_DATE, align="right"), span=3)), 24),
         Row((lab("代办机构意见"), c(
             f"{UNCHECKED}符合代办条件，同意受理　{UNCHECKED}不符合代办条件，理由：",
             Par("代办员（签字）：", left_chars=8),
-            Par(SIGN_DATE, align="right"), span=3)), 18),
+            Par(SIGN_DATE, align="right"), span=3)), 16),
     ]
     w.table(widths, rows, "normal")
     w.note(("代办服务一律免费。代办机构：", var("agency.name"), "　电话：", var("agency.phone"),
@@ -689,6 +694,8 @@ def build_apply(spec: FormSpec) -> FormWriter:
     return w
 
 
+# The seed's own stage headings (001 附件1 gives the first two); the last two follow the four stages.
+ASSESS_STAGES = ("立项用地规划许可证阶段", "规划许可阶段", "施工许可阶段", "竣工验收阶段")
 ASSESS_GROUPS = (
     ("apply", "一、各类申请（原件，加盖公章）"),
     ("approval", "二、项目批准文件（{note}）"),
@@ -752,7 +759,7 @@ def build_assess(spec: FormSpec) -> FormWriter:
     w.note(case_line(), align="right")
     widths = (22.0, 70.0, 22.0, 42.0)
     rows = [Row((lab("项目名称"), c(var("case.project_name")), lab("填表人"), c(var("filler"))), 11)]
-    for n, stage in enumerate(STAGES, start=1):
+    for n, stage in enumerate(ASSESS_STAGES, start=1):
         rows += _assess_stage_rows(n, stage, spec)
     # The signature row below takes the stage's last two parts along to its page.
     rows[-2:] = [replace(row, keep_next=True) for row in rows[-2:]]
@@ -934,8 +941,8 @@ def build_meeting_notice(spec: FormSpec) -> FormWriter:
     w.title(("关于召开", var("case.project_name"), "审批协调会议的通知"))
     w.par(var("doc.doc_no"), align="center", first_chars=0)
     w.par(("{% for x in recipients %}", var("x"), "{% if not loop.last %}、{% endif %}{% endfor %}："), first_chars=0)
-    w.par(("为协调解决", var("case.unit"), var("case.project_name"), "审批手续办理中的问题，",
-           var("subject"), "，经研究，定于", var("meeting_time"), "召开协调会议。现将有关事项通知如下："))
+    w.par((var("case.unit"), var("case.project_name"), "审批手续办理中，现需协调", var("subject"),
+           "。经研究，决定召开协调会议。现将有关事项通知如下："))
     w.h1("一、会议时间")
     w.par(var("meeting_time"))
     w.h1("二、会议地点")
@@ -948,7 +955,7 @@ def build_meeting_notice(spec: FormSpec) -> FormWriter:
     w.par(var("attendee_req"))
     w.h1("五、有关要求")
     w.par(("请各单位提前熟悉项目情况，带齐相关资料准时参会。", "{% if reply_by %}请于", var("reply_by"),
-           "前将参会人员名单报", var("agency.name"), "。{% endif %}", "联系人：", var("case.manager"),
+           "将参会人员名单报", var("agency.name"), "。{% endif %}", "联系人：", var("case.manager"),
            "，联系电话：", var("case.manager_phone"), "。"))
     w.closing(Par(var("agency.name"), align="right"), Par(cn_date("doc.date"), align="right"))
     return w
@@ -980,13 +987,17 @@ def build_letter(spec: FormSpec) -> FormWriter:
     w.par(("我", var("agency.name"), "受", var("case.unit"), "委托，为", var("case.project_name"),
            "（项目代码：", var("case.project_code"), "）提供审批“全代办”服务。现就有关事项函告如下："))
     w.par(paragraphs("body"))
-    w.par(("{% if reply_by %}请于", var("reply_by"), "前函复。{% endif %}联系人：", var("case.manager"),
-           "，联系电话：", var("case.manager_phone"), "。"))
+    w.raw("{%p if reply_by %}")
+    w.par(("请于", var("reply_by"), "函复。"))
+    w.raw("{%p endif %}")
     w.raw("{%p if attachments %}")
     w.par(("附件：{% for x in attachments %}", var("loop.index"), "．", var("x"),
            "{% if not loop.last %}　{% endif %}{% endfor %}"))
     w.raw("{%p endif %}")
-    w.closing(Par(("（", var("agency.name"), "盖章）"), align="right"), Par(cn_date("doc.date"), align="right"))
+    w.closing(Par(("（", var("agency.name"), "盖章）"), align="right"), Par(cn_date("doc.date"), align="right"),
+              keep=1)
+    # GB/T 9704 7.3.7: the contact person is an 附注, in parentheses below the date.
+    w.par(("（联系人：", var("case.manager"), "，联系电话：", var("case.manager_phone"), "）"))
     return w
 
 
@@ -1092,11 +1103,11 @@ def build_terminate(spec: FormSpec) -> FormWriter:
     choices = {f.name: f.choices for f in spec.fields}
     w.title()
     w.note(case_line(), align="right")
-    widths = (30.0, 48.0, 30.0, 48.0)
+    widths = (30.0, 54.0, 24.0, 48.0)  # room for a whole 项目代码
     done = "{% for m in matters if m.status == '已办结' %}" + var("m.name") + "{% if not loop.last %}、{% endif %}{% else %}无{% endfor %}"
     undone = "{% for m in matters if m.status != '已办结' %}" + var("m.name") + "{% if not loop.last %}、{% endif %}{% else %}无{% endfor %}"
     rows = project_rows() + [
-        Row((lab("项目代码"), c(var("case.project_code")), lab("委托日期"), c(cn_date("case.opened"))), 11),
+        Row((lab("项目代码"), c(var("case.project_code")), lab("委托日期"), c(cn_date("entrusted_on"))), 11),
         Row((lab("项目长"), c(var("case.manager")), lab("代办员"), c(var("case.agents|join('、')"))), 11),
         Row((lab("终止原因"), c(*[box(x, "reason") for x in choices["reason"]], span=3)), 14),
         Row((lab("原因说明"), c(var("reason_detail"), span=3)), 18),
@@ -1208,7 +1219,7 @@ def build_interactions(spec: FormSpec) -> FormWriter:
     w.par(("填报人：", var("filler")), first_chars=0)
     w.par(("办公电话：", var("office_phone")), first_chars=0)
     w.par(("联系手机：", var("mobile")), first_chars=0)
-    w.par(("（请于每季度前 5 个工作日内报送上一季度活动开展情况，电子版发送至邮箱 ", var("report_email"), "）。"), first_chars=0)
+    w.par(("（请于每季度前 5 个工作日内报送上一季度活动开展情况，电子版发送至邮箱 ", var("agency.report_email"), "）。"), first_chars=0)
     return w
 
 

@@ -18,7 +18,7 @@ from archive.catalog.engine import make_engine
 from archive.catalog.migrations import ensure_current
 from archive.dataroot.access import check_group, restrict_new_files, share_with_group
 from archive.dataroot.folders import DataRoot, create_root, find_root
-from archive.dataroot.settings import Settings, load_settings, write_settings
+from archive.dataroot.settings import Agency, Settings, load_settings, write_settings
 from docgen.catalog import FormCatalog, load_catalog
 
 
@@ -106,8 +106,7 @@ def open_archive(path: Path, actor: str) -> Archive:
     return Archive(root, settings, _engine(root), actor)
 
 
-def init_archive(path: Path, actor: str, agency: str, short: str, city: str, fonds: str,
-                 group: str = "") -> Archive:
+def init_archive(path: Path, actor: str, agency: Agency, group: str = "") -> Archive:
     """Create a new data root with its settings, folders and an empty catalog, readable by the owner
     (and group) only."""
     if group:
@@ -116,8 +115,8 @@ def init_archive(path: Path, actor: str, agency: str, short: str, city: str, fon
     root = create_root(path)
     if group:
         share_with_group([root.path, *root.folders()], group)
-    write_settings(root, agency, short, city, fonds, group)
+    write_settings(root, agency, group)
     archive = Archive(root, load_settings(root), _engine(root), actor)
     with archive.write() as conn:
-        events.append(conn, actor, "archive.initialised", agency=agency, fonds=fonds)
+        events.append(conn, actor, "archive.initialised", agency=agency.name, fonds=agency.fonds)
     return archive

@@ -1,9 +1,10 @@
 """The settings of a data root (daiban.toml): agency, numbering, retention, OCR, index backend."""
 
+import json
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 from archive.base.atomicio import atomic_output
 from archive.dataroot.folders import DataRoot
@@ -14,19 +15,21 @@ DEFAULT_SETTINGS = """\
 format = 1
 
 [agency]
-name = "{agency}"          # 代办机构名称
-short = "{short}"          # 机构简称（用于文号）
-city = "{city}"            # 所在市
-phone = "0356-0000000"     # 代办服务电话
-address = ""               # 地址
-fonds = "{fonds}"          # 全宗号
+# 表单印出的机构信息只取自这里；未填写的项，需要它的表单拒绝生成（daiban config set agency.phone …）
+name = {name}          # 代办机构名称
+short = {short}          # 机构简称（用于文号）
+city = {city}            # 所在市
+phone = {phone}           # 代办服务电话
+address = {address}         # 地址
+report_email = {report_email}    # 政企互动情况统计表的报送邮箱
+fonds = {fonds}          # 全宗号
 
 [numbering]
 case = "DB-{{year}}-{{seq:04d}}"   # 案件编号格式，年度顺序号
 
 [archive]
 retention = "永久"          # 默认保管期限：永久 / 定期30年 / 定期10年
-group = "{group}"          # 可读取档案的用户组；留空则只有所有者可读
+group = {group}          # 可读取档案的用户组；留空则只有所有者可读
 
 [ocr]
 languages = "chi_sim"      # Tesseract 语言
@@ -74,6 +77,10 @@ class Agency:
     phone: str
     address: str
     fonds: str
+    report_email: str = ""
+
+
+AGENCY_KEYS = tuple(f.name for f in fields(Agency))
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,15 @@ class Settings:
     index_backend: str = "whoosh"
 
 
+# Stand-ins that earlier daiban versions wrote into every new daiban.toml: read as not configured.
+WRITTEN_STAND_INS = {"phone": "0356-0000000"}
+
+
+def _agency_value(agency: dict, name: str) -> str:
+    value = agency.get(name, "")
+    return "" if WRITTEN_STAND_INS.get(name) == value else value
+
+
 def load_settings(root: DataRoot) -> Settings:
     """Read daiban.toml into typed settings."""
     raw = tomllib.loads(root.settings_file.read_text(encoding="utf-8"))
@@ -96,12 +112,7 @@ def load_settings(root: DataRoot) -> Settings:
     ocr = raw.get("ocr", {})
     return Settings(
         agency=Agency(
-            name=agency.get("name", ""),
-            short=agency.get("short", ""),
-            city=agency.get("city", ""),
-            phone=agency.get("phone", ""),
-            address=agency.get("address", ""),
-            fonds=agency.get("fonds", ""),
+            **{name: _agency_value(agency, name) for name in AGENCY_KEYS},
         ),
         case_number=raw.get("numbering", {}).get("case", "DB-{year}-{seq:04d}"),
         retention=raw.get("archive", {}).get("retention", "永久"),
@@ -116,11 +127,43 @@ def load_settings(root: DataRoot) -> Settings:
     )
 
 
-def write_settings(root: DataRoot, agency: str, short: str, city: str, fonds: str, group: str = "") -> None:
+_TOML_STRING = r'("(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\')'
+
+
+def toml_string(value: str) -> str:
+    """A TOML basic string holding value (JSON's escapes are TOML's)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def write_settings(root: DataRoot, agency: Agency, group: str = "") -> None:
     """Write the daiban.toml of a new data root."""
-    text = DEFAULT_SETTINGS.format(agency=agency, short=short, city=city, fonds=fonds, group=group)
+    values = {name: toml_string(value) for name, value in asdict(agency).items()}
+    text = DEFAULT_SETTINGS.format(**values, group=toml_string(group))
+    _replace_file(root, text)
+
+
+def _replace_file(root: DataRoot, text: str) -> None:
     with atomic_output(root.settings_file) as handle:
         handle.write(text.encode("utf-8"))
+
+
+def set_agency_value(root: DataRoot, key: str, value: str) -> None:
+    """Record one [agency] value in daiban.toml, keeping the rest of the file (comments too) as written."""
+    text = root.settings_file.read_text(encoding="utf-8")
+    line = f"{key} = {toml_string(value)}"
+    section = re.search(r"(?ms)^\[agency\][^\n]*\n(.*?)(?=^\[|\Z)", text)
+    if section is None:
+        text = text.rstrip("\n") + f"\n\n[agency]\n{line}\n"
+    else:
+        body = section.group(1)
+        current = re.compile(rf"(?m)^{re.escape(key)}\s*=\s*{_TOML_STRING}")
+        if current.search(body):
+            body = current.sub(lambda _: line, body, count=1)
+        else:
+            body = body.rstrip("\n") + f"\n{line}\n\n"
+        text = text[:section.start(1)] + body + text[section.end(1):]
+    tomllib.loads(text)
+    _replace_file(root, text)
 
 
 def set_index_backend(root: DataRoot, backend: str) -> None:
@@ -128,5 +171,4 @@ def set_index_backend(root: DataRoot, backend: str) -> None:
     text = root.settings_file.read_text(encoding="utf-8")
     updated, count = re.subn(r'(?m)^(backend\s*=\s*)"[^"]*"', f'\\1"{backend}"', text)
     if count:
-        with atomic_output(root.settings_file) as handle:
-            handle.write(updated.encode("utf-8"))
+        _replace_file(root, updated)

@@ -6,14 +6,20 @@ The catalog fills most fields; what staff must still say comes from --data
 """
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
 from archive.base.errors import UsageError
 from archive.base.terms import STAGES, DocKind, MatterStatus, category
 from archive.catalog.cases import Case, get_case
-from archive.catalog.documents import case_documents, cases_with_form, form_doc_no, next_form_version
+from archive.catalog.documents import (
+    FiledDocument,
+    case_documents,
+    cases_with_form,
+    form_doc_no,
+    next_form_version,
+)
 from archive.catalog.matters import list_matters
 from archive.catalog.session import Archive
 from docgen.catalog import FormSpec
@@ -106,16 +112,27 @@ def _matter_rows(archive: Archive, case_no: str) -> list[dict]:
             for m in list_matters(archive, case_no)]
 
 
+def _signed_on(documents: list[FiledDocument], form_id: str) -> date | None:
+    """The date of the latest signed copy of a form: its own date, else the day it was filed."""
+    signed = [d for d in documents if d.form_id == form_id and d.kind == DocKind.SIGNED]
+    if not signed:
+        return None
+    latest = max(signed, key=lambda d: d.id)
+    return date.fromisoformat((latest.doc_date or latest.filed)[:10])
+
+
 def _derived(archive: Archive, case: Case, matter_rows: list[dict]) -> dict:
     """Values the catalog already knows for forms' own fields (staff may override them)."""
     stages = [s for s in STAGES if any(m["stage"] == s for m in matter_rows)]
     done = [s for s in stages if all(m["status"] == MatterStatus.DONE for m in matter_rows if m["stage"] == s)]
     approvals = category("approval").name
-    handed = [d for d in case_documents(archive, case.case_no, include_withdrawn=False)
+    documents = case_documents(archive, case.case_no, include_withdrawn=False)
+    handed = [d for d in documents
               if d.category == approvals or (d.form_id and archive.forms.get(d.form_id).handover
                                              and d.kind == DocKind.SIGNED)]
     derived = {
         "entrust": {"entrust_stages": stages},
+        "terminate": {"entrusted_on": _signed_on(documents, "entrust")},
         "apply": {"apply_stages": stages} if stages else {},
         "complete": {"completed_stages": done, "handed_items": [d.title for d in handed]},
         "assess": {"filler": case.facts.manager},
@@ -134,11 +151,10 @@ def _derived(archive: Archive, case: Case, matter_rows: list[dict]) -> dict:
 def case_context(archive: Archive, case_no: str) -> CaseContext:
     """What every form of a case shares (agency, case, matters, stages) and each form's derived values."""
     case = get_case(archive, case_no)
-    agency = archive.settings.agency
     matter_rows = _matter_rows(archive, case_no)
     shared = {
-        "agency": {"name": agency.name, "fonds": agency.fonds, "city": agency.city,
-                   "phone": agency.phone, "address": agency.address},
+        # An unset value is left out, so a form that prints it is refused rather than printed blank.
+        "agency": {name: value for name, value in asdict(archive.settings.agency).items() if value.strip()},
         "case": _case_namespace(case), "matters": matter_rows, "stages": list(STAGES),
     }
     return CaseContext(case, shared, _derived(archive, case, matter_rows))
