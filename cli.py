@@ -287,9 +287,16 @@ def case_show(case_no, as_json):
     view = show_case(_archive(), case_no)
     if as_json:
         _json({"case": view.case, "people": view.people, "matters": view.matters,
+               "items": [_item_json(item) for item in view.items],
                "documents": view.documents, "events": view.events, "next": view.needs})
         return
     _print_case(view)
+
+
+def _item_json(item) -> dict:
+    files = [dataclasses.asdict(f) | {"rendition": f.rendition} for f in item.files]
+    return {"item_no": item.item_no, "title": item.title, "category": item.category, "form_id": item.form_id,
+            "version": item.version, "state": item.state, "main": item.main.id, "files": files}
 
 
 def _print_case(view) -> None:
@@ -308,11 +315,12 @@ def _print_case(view) -> None:
         _table("审批事项", ["编号", "阶段", "事项", "层级", "审批部门", "时限(工作日)", "状态"],
                [[m.id, m.stage, m.name, m.level, m.dept, m.time_limit, m.status] for m in view.matters])
     for cat in CATEGORIES:
-        docs = [d for d in view.documents if d.category == cat.name]
-        if docs:
-            _table(f"{cat.folder}", ["件号", "题名", "表单", "版本", "性质", "页数", "状态"],
-                   [[f"{d.item_no:04d}", d.title, d.form_id or "", d.version, d.kind.label, d.pages or "",
-                     d.state.label if d.state == DocState.WITHDRAWN else ""] for d in docs])
+        found = [item for item in view.items if item.category == cat.name]
+        if found:
+            _table(f"{cat.folder}", ["件号", "题名", "表单", "版本", "文件（件内各稿）", "页数", "状态"],
+                   [[f"{i.item_no:04d}", i.title, i.form_id or "", i.version or "",
+                     "、".join(f.rendition for f in i.files), i.main.pages or "",
+                     i.state.label if i.state == DocState.WITHDRAWN else ""] for i in found])
     if view.events:
         _table("近期事件", ["#", "时间", "操作人", "事件"],
                [[e.seq, e.ts[:19].replace("T", " "), e.actor, e.label] for e in view.events])
@@ -463,11 +471,11 @@ def file_cmd(case_no, paths, category, title, form_id, signed, doc_date, doc_no,
 @click.argument("item_no", type=int)
 @click.option("--reason", required=True, help="撤回原因")
 def withdraw_cmd(case_no, item_no, reason):
-    """撤回文件（文件保留并留痕，不再作为现行文件）。"""
-    from archive.casework.filing import withdraw_document
+    """撤回一件（连同其全部文件；文件保留并留痕，不再作为现行文件）。"""
+    from archive.casework.filing import withdraw_item
 
-    doc = withdraw_document(_archive(), case_no, item_no, reason)
-    click.echo(f"已撤回 件号{doc.item_no:04d}：{doc.title}")
+    files = withdraw_item(_archive(), case_no, item_no, reason)
+    click.echo(f"已撤回 件号{item_no:04d}：{files[0].title}（{len(files)} 个文件）")
 
 
 @main.command("log")
@@ -506,7 +514,8 @@ def verify_cmd(case_no, anchor, as_json):
         for f in report.notes:
             click.echo(f"说明 [{f.code}] {f.where}：{f.message}")
         verdict = "校验通过" if report.ok else f"校验未通过：{len(report.problems)} 个问题"
-        click.echo(f"{verdict}（文件 {report.documents} 件，磁盘文件 {report.files} 个，事件 {report.events} 条）")
+        click.echo(f"{verdict}（{report.items} 件，文件 {report.documents} 个，磁盘文件 {report.files} 个，"
+                   f"事件 {report.events} 条）")
         click.echo(f"事件链头：{report.head}（请另行保存，日后用 daiban verify --head 证明其前的记录未被改写）")
     if not report.ok:
         _exit(ExitCode.INTEGRITY)
@@ -847,7 +856,9 @@ def _print_hits(result, page: int, limit: int) -> None:
         if hit.metadata_only:
             heading.append(f"  {METADATA_ONLY}", style="yellow")
         out.print(heading)
-        out.print(f"   {doc.path}", style="dim", markup=False)
+        place = result.places.get(doc.doc_id)
+        where = f"件号{place.item_no:04d} {place.rendition}  " if place else ""
+        out.print(f"   {where}{doc.path}", style="dim", markup=False)
         snippet = Text("   ")
         for text, is_hit in hit.snippet:
             snippet.append(text, style="bold reverse" if is_hit else None)

@@ -38,13 +38,14 @@ def test_deleted_file_is_missing(daiban, filed, case_no):
     assert findings(daiban, case_no) == [("missing_file", f"DB-2026-0001 件号0001 {filed[0]['path']}")]
 
 
-def test_dropped_catalog_row_is_seen_twice(daiban, filed):
+def test_dropped_catalog_row_is_seen_from_every_side(daiban, filed):
     with sqlite3.connect(daiban.root / "daiban.sqlite") as db:
         db.execute("DELETE FROM documents WHERE id=?", (filed[2]["id"],))
     found = findings(daiban)
     assert ("unexplained_file", filed[2]["path"]) in found
     assert ("row_missing", f"DB-2026-0001 文件#{filed[2]['id']}") in found
-    assert len(found) == 2
+    assert ("item_empty", "DB-2026-0001 件号0003") in found  # the 件 it was the only file of
+    assert len(found) == 3
 
 
 def test_edited_event_breaks_the_chain(daiban, filed):

@@ -9,6 +9,8 @@ import time
 
 from conftest import PROJECT, Daiban
 
+from archive.catalog.schema import SCHEMA_VERSION
+
 V2_ROOT = PROJECT / "tests" / "fixtures" / "roots" / "schema-v2"
 
 
@@ -27,7 +29,7 @@ def test_root_written_by_schema_v2_daiban_is_upgraded_and_its_queued_index_work_
     daiban = Daiban(tmp_path / "旧库")
     shutil.copytree(V2_ROOT, daiban.root)
     assert "DB-2026-0001" in daiban("case", "list").output
-    assert schema_version(daiban.root) == "6"
+    assert schema_version(daiban.root) == str(SCHEMA_VERSION)
     assert "index_queue" not in tables(daiban.root) and "outbox" in tables(daiban.root)
     with sqlite3.connect(daiban.root / "daiban.sqlite") as db:
         assert db.execute("SELECT doc_id, attempts, error FROM outbox").fetchall() == [(2, 1, "索引被占用")]
@@ -48,7 +50,7 @@ def test_schema_v1_catalog_gains_the_review_queue_the_outbox_and_the_scan_journa
         db.execute("DROP TABLE scan_parts")
         db.execute("UPDATE meta SET value='1' WHERE key='schema_version'")
     assert case_no in daiban("case", "list").output
-    assert schema_version(daiban.root) == "6"
+    assert schema_version(daiban.root) == str(SCHEMA_VERSION)
     assert {"review", "outbox", "scan_parts"} <= tables(daiban.root) and "index_queue" not in tables(daiban.root)
     assert "校验通过" in daiban("verify").output
 
@@ -80,7 +82,7 @@ def test_rebuild_on_a_root_of_the_previous_daiban_reads_its_forms_again(tmp_path
     assert "旧版本" in refused and "daiban index rebuild" in refused
     rebuilt = daiban("index", "rebuild").output
     assert "已按新方法重新提取 3 件文件的文字" in rebuilt  # two forms' PDFs from their .docx, one upload
-    assert schema_version(daiban.root) == "6"
+    assert schema_version(daiban.root) == str(SCHEMA_VERSION)
     found = json.loads(daiban("search", "建设工程消防验收备案", "--json").output)["hits"]
     assert any(h["path"].endswith("申请材料一次性告知清单 v1.pdf") for h in found)
     assert any(h["path"].endswith("联审情况报告.pdf") for h in json.loads(

@@ -57,6 +57,10 @@ def test_stack_is_split_and_each_form_filed_as_signed(world, ingested):
     assert set(signed) == {"card", "entrust"} and signed["entrust"]["pages"] == 2
     originals = [d for d in shown["documents"] if d["kind"] == "original"]
     assert len(originals) == 1 and originals[0]["pages"] == 4
+    # Each signed copy is a rendition of the form version it signs; the stack's original goes with the first.
+    renditions = {i["form_id"]: [f["rendition"] for f in i["files"]] for i in shown["items"]}
+    assert renditions["entrust"] == ["定稿（Word）", "定稿（PDF）", "签署件（正本）"]
+    assert renditions["card"] == ["定稿（Word）", "定稿（PDF）", "签署件（正本）", "原始扫描件"]
     with pikepdf.open(daiban.root / signed["entrust"]["path"]) as pdf:
         assert "/OutputIntents" in pdf.Root and len(pdf.pages) == 2
     with sqlite3.connect(daiban.root / "daiban.sqlite") as db:

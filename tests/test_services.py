@@ -112,7 +112,7 @@ def test_withdrawal_leaves_search_through_the_outbox(archive, new_case, tmp_path
     note.write_text("联席会议：史勇梅参加", encoding="utf-8")
     filing.file_paths(archive, new_case, [note], category="会议纪要")
     assert search_archive(archive, "史勇梅").total == 1
-    assert filing.withdraw_document(archive, new_case, 1, "重复录入").state == DocState.WITHDRAWN
+    assert [d.state for d in filing.withdraw_item(archive, new_case, 1, "重复录入")] == [DocState.WITHDRAWN]
     assert search_archive(archive, "史勇梅").total == 0
     assert check_index(archive).ok
 

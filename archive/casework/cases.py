@@ -10,7 +10,7 @@ from archive.casework.steps import Need, missing_for_next
 from archive.casework.values import checked_text
 from archive.catalog import cases as catalog_cases
 from archive.catalog.cases import Case, Person
-from archive.catalog.documents import FiledDocument, case_documents
+from archive.catalog.documents import CaseItem, FiledDocument, case_items
 from archive.catalog.events import Event, read_log, record
 from archive.catalog.matters import Matter, list_matters
 from archive.catalog.session import Archive
@@ -21,14 +21,20 @@ RECENT_EVENTS = 10
 
 @dataclass(frozen=True)
 class CaseView:
-    """Everything `case show` presents: facts, people, matters, documents, recent events, what is missing next."""
+    """Everything `case show` presents: facts, people, matters, items and their files, recent events, what is
+    missing next."""
 
     case: Case
     people: list[Person]
     matters: list[Matter]
-    documents: list[FiledDocument]
+    items: list[CaseItem]
     events: list[Event]
     needs: list[Need]
+
+    @property
+    def documents(self) -> list[FiledDocument]:
+        """Every file of the case, item by item."""
+        return [f for item in self.items for f in item.files]
 
 
 def open_case(archive: Archive, raw: Mapping[str, object], today: date | None = None) -> Case:
@@ -58,7 +64,7 @@ def show_case(archive: Archive, case_no: str) -> CaseView:
         case=catalog_cases.get_case(archive, case_no),
         people=catalog_cases.case_people(archive, case_no),
         matters=list_matters(archive, case_no),
-        documents=case_documents(archive, case_no),
+        items=case_items(archive, case_no),
         events=read_log(archive, case_no, limit=RECENT_EVENTS),
         needs=missing_for_next(archive, case_no),
     )

@@ -15,7 +15,7 @@ from archive.base.text import display_name, undecodable_bytes
 from archive.casework.values import checked_text
 from archive.catalog import store
 from archive.catalog.cases import get_case
-from archive.catalog.documents import FiledDocument
+from archive.catalog.documents import FiledDocument, form_item
 from archive.catalog.scans import ScanPart
 from archive.catalog.session import Archive
 from archive.catalog.store import Filing
@@ -41,6 +41,9 @@ class FilingRequest:
     text: str | None = None
     checked_at_intake: bool = False
     warnings: tuple[str, ...] = ()
+    # The 件 it is a rendition of (see store.Filing); a signed copy of a form finds its own.
+    item_no: int | None = None
+    with_previous: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,13 @@ class FilingResult:
     status_after: CaseStatus
 
 
-def _filing(archive: Archive, request: FilingRequest, signed: bool) -> Filing:
+def _item_no(archive: Archive, case_no: str, request: FilingRequest, kind: DocKind) -> int | None:
+    if request.item_no is not None or request.with_previous or kind != DocKind.SIGNED or not request.form_id:
+        return request.item_no
+    return form_item(archive, case_no, request.form_id)
+
+
+def _filing(archive: Archive, case_no: str, request: FilingRequest, signed: bool) -> Filing:
     info = describe_checked(request.path) if request.checked_at_intake else inspect(request.path)
     spec = archive.forms.require(request.form_id) if request.form_id else None
     if request.category is None and spec is None:
@@ -67,6 +76,7 @@ def _filing(archive: Archive, request: FilingRequest, signed: bool) -> Filing:
         category=cat, title=request.title or (spec.title if spec else Path(name).stem), kind=kind,
         text=text, form_id=request.form_id, version=request.version, doc_no=request.doc_no,
         author=request.author, doc_date=request.doc_date, parent_id=request.parent_id, warnings=request.warnings,
+        item_no=_item_no(archive, case_no, request, kind), with_previous=request.with_previous,
     )
 
 
@@ -74,7 +84,7 @@ def file_documents(archive: Archive, case_no: str, requests: Sequence[FilingRequ
                    reason_code: int | None = None, scan_part: ScanPart | None = None) -> FilingResult:
     """File files into a case, all or nothing; a signed form moves the case; the index follows the commit."""
     before = get_case(archive, case_no).status
-    filings = [_filing(archive, r, signed) for r in requests]
+    filings = [_filing(archive, case_no, r, signed) for r in requests]
     filed = store.file_documents(archive, case_no, filings, signed, reason_code, scan_part)
     run_outbox(archive)
     return FilingResult(filed, before, get_case(archive, case_no).status)
@@ -96,8 +106,8 @@ def file_paths(archive: Archive, case_no: str, paths: Sequence[Path], *, categor
     return file_documents(archive, case_no, requests, signed=signed, reason_code=reason_code)
 
 
-def withdraw_document(archive: Archive, case_no: str, item_no: int, reason: str) -> FiledDocument:
-    """Withdraw a document (撤回): kept and logged, no longer current, gone from search."""
+def withdraw_item(archive: Archive, case_no: str, item_no: int, reason: str) -> list[FiledDocument]:
+    """Withdraw an item with its renditions (撤回): kept and logged, no longer current, gone from search."""
     if not checked_text("撤回原因", reason).strip():
         raise UsageError("撤回须说明原因（--reason）")
     withdrawn = store.withdraw(archive, case_no, item_no, reason)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from archive.base.errors import NotFoundError
 from archive.base.terms import OPEN_STATUSES, DocKind, DocState
 from archive.catalog.cases import case_row
-from archive.catalog.schema import cases, documents, people
+from archive.catalog.schema import cases, documents, items, people
 from archive.catalog.session import Archive
 
 BATCH_SIZE = 500
@@ -39,6 +39,41 @@ class FiledDocument:
     stage: str = ""
     filed: str = ""
     warnings: tuple[str, ...] = ()
+
+
+    @property
+    def rendition(self) -> str:
+        """What this file is of its 件, in Chinese: 定稿 (Word/PDF), 签署件（正本）, 原始扫描件, 上传件, 照片."""
+        if self.kind == DocKind.GENERATED:
+            return "定稿（Word）" if self.path.lower().endswith(".docx") else "定稿（PDF）"
+        return "签署件（正本）" if self.kind == DocKind.SIGNED else self.kind.label
+
+
+# Which rendition stands for an item when one file is shown, handed over or opened.
+RENDITION_ORDER = (DocKind.SIGNED, DocKind.GENERATED, DocKind.UPLOAD, DocKind.PHOTO, DocKind.ORIGINAL)
+
+
+@dataclass(frozen=True)
+class CaseItem:
+    """A 件 of a case file with its renditions (files), in filing order."""
+
+    item_no: int
+    title: str
+    category: str
+    form_id: str | None
+    version: int | None
+    files: tuple[FiledDocument, ...]
+
+    @property
+    def state(self) -> DocState:
+        """Current while any of its files is; withdrawn when all are."""
+        return DocState.FILED if any(f.state == DocState.FILED for f in self.files) else DocState.WITHDRAWN
+
+    @property
+    def main(self) -> FiledDocument:
+        """The rendition that stands for the item: the signed copy, else the generated PDF, else the upload."""
+        current = [f for f in self.files if f.state == self.state]
+        return min(current, key=lambda f: (RENDITION_ORDER.index(f.kind), f.path.lower().endswith(".docx"), -f.id))
 
 
 @dataclass(frozen=True)
@@ -72,16 +107,26 @@ def get_document(archive: Archive, doc_id: int) -> FiledDocument:
     return to_document(row, row.case_no)
 
 
-def find_document(archive: Archive, case_no: str, item_no: int) -> FiledDocument:
-    """Return a case's document by 件号 (filed or withdrawn), or raise NotFoundError."""
+def documents_by_id(archive: Archive, doc_ids: Sequence[int]) -> list[FiledDocument]:
+    """The documents with these ids (those that exist), in id order."""
+    with archive.read() as conn:
+        rows = conn.execute(select(documents, cases.c.case_no).join(cases)
+                            .where(documents.c.id.in_(list(doc_ids))).order_by(documents.c.id)).all()
+    return [to_document(r, r.case_no) for r in rows]
+
+
+def find_item(archive: Archive, case_no: str, item_no: int) -> CaseItem:
+    """Return a case's item by 件号 (current or withdrawn) with its renditions, or raise NotFoundError."""
     with archive.read() as conn:
         case_id = case_row(conn, case_no).id
-        row = conn.execute(select(documents).where(
+        item = conn.execute(select(items).where(items.c.case_id == case_id, items.c.item_no == item_no)).first()
+        rows = conn.execute(select(documents).where(
             documents.c.case_id == case_id, documents.c.item_no == item_no,
-            documents.c.state != DocState.PENDING)).first()
-    if row is None:
+            documents.c.state != DocState.PENDING).order_by(documents.c.id)).all()
+    if item is None or not rows:
         raise NotFoundError(f"案件 {case_no} 中没有件号 {item_no:04d}")
-    return to_document(row, case_no)
+    return CaseItem(item.item_no, item.title, item.category, item.form_id, item.version,
+                    tuple(to_document(r, case_no) for r in rows))
 
 
 def locate(archive: Archive, sha256: str, case_no: str | None = None) -> FiledDocument | None:
@@ -103,8 +148,20 @@ def case_documents(archive: Archive, case_no: str, include_withdrawn: bool = Tru
                                         documents.c.state != DocState.PENDING)
         if not include_withdrawn:
             query = query.where(documents.c.state == DocState.FILED)
-        rows = conn.execute(query.order_by(documents.c.item_no)).all()
+        rows = conn.execute(query.order_by(documents.c.item_no, documents.c.id)).all()
     return [to_document(r, case_no) for r in rows]
+
+
+def case_items(archive: Archive, case_no: str, include_withdrawn: bool = True) -> list[CaseItem]:
+    """Return a case's items in 件号 order, each with its renditions."""
+    with archive.read() as conn:
+        case_id = case_row(conn, case_no).id
+        rows = conn.execute(select(items).where(items.c.case_id == case_id).order_by(items.c.item_no)).all()
+    files: dict[int, list[FiledDocument]] = {}
+    for doc in case_documents(archive, case_no, include_withdrawn):
+        files.setdefault(doc.item_no, []).append(doc)
+    return [CaseItem(r.item_no, r.title, r.category, r.form_id, r.version, tuple(files[r.item_no]))
+            for r in rows if r.item_no in files]
 
 
 def next_form_version(archive: Archive, case_no: str, form_id: str, kind: DocKind = DocKind.GENERATED) -> int:
@@ -141,6 +198,22 @@ def generated_pdf_id(archive: Archive, case_no: str, form_id: str, version: int)
             cases.c.case_no == case_no, documents.c.form_id == form_id,
             documents.c.kind == DocKind.GENERATED, documents.c.version == version,
             documents.c.path.like("%.pdf"))).scalar()
+
+
+def form_item(archive: Archive, case_no: str, form_id: str, version: int | None = None) -> int | None:
+    """The 件号 a signed copy of a form joins: that version's item, else the latest current version not signed yet."""
+    generated = select(documents.c.item_no).join(cases).where(
+        cases.c.case_no == case_no, documents.c.form_id == form_id, documents.c.kind == DocKind.GENERATED,
+        documents.c.state == DocState.FILED)
+    if version is not None:
+        generated = generated.where(documents.c.version == version)
+    else:
+        copy = documents.alias("signed_copy")
+        signed = select(copy.c.item_no).where(copy.c.case_id == documents.c.case_id,
+                                              copy.c.kind == DocKind.SIGNED, copy.c.state != DocState.WITHDRAWN)
+        generated = generated.where(documents.c.item_no.not_in(signed.scalar_subquery()))
+    with archive.read() as conn:
+        return conn.execute(generated.order_by(documents.c.item_no.desc()).limit(1)).scalar()
 
 
 def open_case_texts(archive: Archive) -> dict[str, list[str]]:

@@ -100,6 +100,8 @@ def _apply(state: ProvenState, action: str, case_no: str | None, doc_id: int | N
         _file_document(state, case_no, doc_id, d)
     elif action == "document.text_reread" and doc_id in state.documents:
         state.documents[doc_id]["text_sha256"] = d.get("text_sha256")
+    elif action == "document.regrouped" and doc_id in state.documents:
+        state.documents[doc_id]["item_no"] = d.get("item_no")
     elif action == "document.withdrawn" and doc_id in state.documents:
         state.documents[doc_id]["state"] = DocState.WITHDRAWN
     elif action == "matter.added":

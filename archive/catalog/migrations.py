@@ -7,6 +7,7 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, select, text
 from sqlalchemy.engine import Connection, Engine
 
 from archive.base.errors import SchemaError
+from archive.catalog.itemgroups import group_into_items
 from archive.catalog.schema import (
     APPEND_ONLY_TRIGGERS,
     SCHEMA_VERSION,
@@ -84,7 +85,7 @@ def _v6_text_version(conn: Connection) -> None:
 # MIGRATIONS[n] brings a catalog from schema version n to n + 1.
 MIGRATIONS: dict[int, Migration] = {
     0: _v1_core_tables, 1: _v2_review_and_index_queue, 2: _v3_index_outbox, 3: _v4_scan_parts,
-    4: _v5_warnings_and_failed_inputs, 5: _v6_text_version,
+    4: _v5_warnings_and_failed_inputs, 5: _v6_text_version, 6: group_into_items,
 }
 
 

@@ -5,6 +5,7 @@ from sqlalchemy import (
     Column,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -13,7 +14,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 # How a document's stored text was read. 0: before v6, PDFs by plain pdftotext (table cells
 # interleaved, hyphens dropped) and every text NFKC-folded; 1: PDFs by their layout, forms from
 # their .docx cell by cell, text kept as printed. `index rebuild` re-reads what it can of older texts.
@@ -81,10 +82,28 @@ matters = Table(
     Column("done", String),
 )
 
+# The 件 (DA/T 22): one document as the archive counts it, a form version, an upload, a meeting's
+# minutes. Its files (documents) are its renditions: a form's .docx and PDF, the signed PDF/A, the
+# original scan. 件号 (item_no) numbers items within a case in filing order; sealing adds the archival
+# order.
+items = Table(
+    "items", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False, index=True),
+    Column("item_no", Integer, nullable=False),
+    Column("title", String, nullable=False),
+    Column("category", String, nullable=False),
+    Column("form_id", String),
+    Column("version", Integer),
+    Column("created", String, nullable=False),
+    UniqueConstraint("case_id", "item_no"),
+)
+
+# One file of the case file: a rendition of the item (case_id, item_no) it belongs to.
 documents = Table(
     "documents", metadata,
     Column("id", Integer, primary_key=True),
-    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False, index=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False),
     Column("item_no", Integer, nullable=False),
     Column("category", String, nullable=False),
     Column("title", String, nullable=False),
@@ -108,7 +127,7 @@ documents = Table(
     Column("actor", String, nullable=False),
     Column("warnings", Text, nullable=False, default="[]"),
     Column("text_version", Integer, nullable=False, default=TEXT_VERSION),
-    UniqueConstraint("case_id", "item_no"),
+    Index("ix_documents_case_item", "case_id", "item_no"),
 )
 
 events = Table(

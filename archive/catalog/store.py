@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.engine import Connection
 
 from archive.base.atomicio import fsync_dir
@@ -39,7 +39,7 @@ from archive.catalog.documents import FiledDocument, get_document, to_document
 from archive.catalog.evidence import document_record
 from archive.catalog.lifecycle import proved_by, refusal
 from archive.catalog.scans import ScanPart
-from archive.catalog.schema import cases, documents
+from archive.catalog.schema import cases, documents, items
 from archive.catalog.schema import events as events_table
 from archive.catalog.session import Archive
 from archive.content.filetype import KIND_SUFFIXES
@@ -73,6 +73,9 @@ class Filing:
     parent_id: int | None = None
     source_bytes: str | None = None
     warnings: tuple[str, ...] = ()
+    # The 件 it is a rendition of: an existing one (item_no), the previous filing's, or else a new one.
+    item_no: int | None = None
+    with_previous: bool = False
 
 
 def _check_duplicates(conn: Connection, case_id: int, filings: list[Filing]) -> None:
@@ -104,15 +107,29 @@ def _suffix(name: str) -> str:
     return "." + safe_name(suffix[1:], SUFFIX_BYTES) if len(suffix) > 1 else ""
 
 
+def _item_for(conn: Connection, row, f: Filing, version: int, previous: int | None, last: int) -> tuple[int, int]:
+    """The 件号 a filing goes to and the highest 件号 of the case after it (a new item is numbered next)."""
+    if f.with_previous and previous is not None:
+        return previous, last
+    if f.item_no is not None:
+        if not conn.execute(select(items.c.id).where(items.c.case_id == row.id,
+                                                      items.c.item_no == f.item_no)).first():
+            raise NotFoundError(f"案件 {row.case_no} 中没有件号 {f.item_no:04d}")
+        return f.item_no, last
+    conn.execute(items.insert().values(case_id=row.id, item_no=last + 1, title=f.title, category=f.category.name,
+                                       form_id=f.form_id, version=version if f.form_id else None,
+                                       created=events.now()))
+    return last + 1, last + 1
+
+
 def _insert_pending(archive: Archive, conn: Connection, row, filings: list[Filing]) -> list[tuple[int, str]]:
-    """Insert pending rows; return each one's id and path relative to the root."""
-    item = conn.execute(select(func.max(documents.c.item_no)).where(
-        documents.c.case_id == row.id)).scalar() or 0
-    placed = []
+    """Insert pending rows, each a rendition of its item; return each one's id and path relative to the root."""
+    last = conn.execute(select(func.max(items.c.item_no)).where(items.c.case_id == row.id)).scalar() or 0
+    placed, item = [], None
     for f in filings:
-        item += 1
         ext = KIND_SUFFIXES.get(f.file_type) or _suffix(f.source_name)
         version = f.version or (_next_version(conn, row.id, f.form_id, f.kind, ext) if f.form_id else 1)
+        item, last = _item_for(conn, row, f, version, item, last)
         suffix = (f" v{version}" if f.form_id else "") + (" 签署件" if f.kind == DocKind.SIGNED else "")
         rel = f"{row.folder}/{f.category.folder}/{item:04d} {safe_name(f.title, NAME_BYTES)}{suffix}{ext}"
         doc_id = conn.execute(documents.insert().values(
@@ -217,8 +234,9 @@ def _commit(archive: Archive, case_no: str, ids: list[int], filings: list[Filing
             conn.execute(documents.update().where(documents.c.id == doc_id).values(state=DocState.FILED))
             filed = conn.execute(select(documents).where(documents.c.id == doc_id)).first()
             events.append(conn, archive.actor, "document.filed", case_no=case_no, doc_id=doc_id,
-                          title=f.title, category=f.category.name, form=f.form_id, kind=f.kind, sha256=f.sha256,
-                          source=f.source_name, source_bytes=f.source_bytes, record=document_record(filed))
+                          item_no=filed.item_no, title=f.title, category=f.category.name, form=f.form_id,
+                          kind=f.kind, sha256=f.sha256, source=f.source_name, source_bytes=f.source_bytes,
+                          record=document_record(filed))
         outbox.enqueue(conn, ids)
         if scan_part:
             scans.record(conn, scan_part, doc_id=ids[0])
@@ -269,23 +287,29 @@ def _roll_back_interrupted(archive: Archive) -> None:
                 continue
             conn.execute(documents.delete().where(documents.c.id == doc_id))
             undone.append(rel)
+        # Items opened by the filings rolled back hold no file any more.
+        conn.execute(items.delete().where(~exists().where(documents.c.case_id == items.c.case_id,
+                                                          documents.c.item_no == items.c.item_no)))
         if undone:
             events.append(conn, archive.actor, "store.recovered", rolled_back=undone)
 
 
-def withdraw(archive: Archive, case_no: str, item_no: int, reason: str) -> FiledDocument:
-    """Mark a document withdrawn (撤回): kept on disk and in the catalog, logged, no longer current."""
+def withdraw(archive: Archive, case_no: str, item_no: int, reason: str) -> list[FiledDocument]:
+    """Withdraw an item (撤回) with all its renditions: kept on disk and in the catalog, logged, no longer current."""
     with archive.write() as conn:
         row = case_row(conn, case_no)
-        doc = conn.execute(select(documents).where(
-            documents.c.case_id == row.id, documents.c.item_no == item_no)).first()
-        if doc is None or doc.state == DocState.PENDING:
+        files = conn.execute(select(documents).where(
+            documents.c.case_id == row.id, documents.c.item_no == item_no,
+            documents.c.state != DocState.PENDING).order_by(documents.c.id)).all()
+        if not files:
             raise NotFoundError(f"案件 {case_no} 中没有件号 {item_no:04d}")
-        if doc.state == DocState.WITHDRAWN:
+        current = [f for f in files if f.state == DocState.FILED]
+        if not current:
             raise UsageError(f"件号 {item_no:04d} 已撤回")
-        conn.execute(documents.update().where(documents.c.id == doc.id)
-                     .values(state=DocState.WITHDRAWN, withdrawn_reason=reason))
-        events.append(conn, archive.actor, "document.withdrawn", case_no=case_no, doc_id=doc.id,
-                      reason=reason)
-        outbox.enqueue(conn, [doc.id])
-    return replace(to_document(doc, case_no), state=DocState.WITHDRAWN)
+        for doc in current:
+            conn.execute(documents.update().where(documents.c.id == doc.id)
+                         .values(state=DocState.WITHDRAWN, withdrawn_reason=reason))
+            events.append(conn, archive.actor, "document.withdrawn", case_no=case_no, doc_id=doc.id,
+                          item_no=item_no, reason=reason)
+        outbox.enqueue(conn, [doc.id for doc in current])
+    return [replace(to_document(doc, case_no), state=DocState.WITHDRAWN) for doc in current]

@@ -11,7 +11,7 @@ from archive.base.terms import REQUIRED_FACTS, DocState, ReviewState, Role
 from archive.catalog import events
 from archive.catalog.cases import case_row
 from archive.catalog.evidence import ProvenState, differences, replay, text_digest
-from archive.catalog.schema import APPEND_ONLY_TRIGGERS, cases, documents, failed_inputs, matters, people, review
+from archive.catalog.schema import APPEND_ONLY_TRIGGERS, cases, documents, failed_inputs, items, matters, people, review
 from archive.catalog.schema import events as events_table
 from archive.catalog.session import Archive
 from archive.catalog.store import STUCK
@@ -33,6 +33,7 @@ class Finding:
 class Report:
     """What verify checked and found; ok when there are no problems."""
 
+    items: int = 0
     documents: int = 0
     files: int = 0
     events: int = 0
@@ -151,6 +152,24 @@ def _where(case_no: str, item: object) -> str:
     return f"{case_no} 件号{item:04d}" if isinstance(item, int) else f"{case_no} {item}"
 
 
+def _check_items(conn, case_ids: list[int], doc_rows, report: Report) -> None:
+    """Every file is a rendition of a recorded 件, and every 件 holds a file."""
+    rows = conn.execute(select(items.c.case_id, items.c.item_no, cases.c.case_no).join(cases)
+                        .where(items.c.case_id.in_(case_ids))).all()
+    recorded = {(r.case_id, r.item_no) for r in rows}
+    held = {(d.case_id, d.item_no) for d in doc_rows if d.state != DocState.PENDING}
+    report.items = len(recorded & held)
+    # An interrupted filing's item holds only pending rows: verify explains those apart.
+    touched = {(d.case_id, d.item_no) for d in doc_rows}
+    for d in doc_rows:
+        if d.state != DocState.PENDING and (d.case_id, d.item_no) not in recorded:
+            report.problems.append(Finding("item_missing", _where(d.case_no, d.item_no),
+                                           f"文件 {d.path} 所属的件不在目录中"))
+    for r in rows:
+        if (r.case_id, r.item_no) not in touched:
+            report.problems.append(Finding("item_empty", _where(r.case_no, r.item_no), "目录中的这一件没有任何文件"))
+
+
 def _compare_cases(conn, proven: ProvenState, case_rows, whole: bool, report: Report) -> None:
     rows = {r.case_no: r for r in case_rows}
     for case_no, expected in proven.cases.items():
@@ -250,6 +269,7 @@ def verify(archive: Archive, case_no: str | None = None, anchor: str | None = No
                                            .where(documents.c.state == DocState.PENDING)).scalars())
             _check_staging(archive, all_pending | pending, report)
         _check_cases(case_rows, report)
+        _check_items(conn, ids, doc_rows, report)
         if not case_no:
             _check_queue(archive, conn, report)
         _check_chain(conn, anchor, report)

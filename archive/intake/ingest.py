@@ -22,7 +22,7 @@ from archive.casework.filing import FilingRequest, file_documents
 from archive.catalog import review as queue
 from archive.catalog import scans
 from archive.catalog.cases import get_case
-from archive.catalog.documents import generated_pdf_id, get_document, locate
+from archive.catalog.documents import form_item, generated_pdf_id, get_document, locate
 from archive.catalog.scans import HandledPart, ScanPart, record_alone
 from archive.catalog.session import Archive
 from archive.content.fileinfo import sha256_of
@@ -100,13 +100,14 @@ def _file_segment(archive: Archive, scan: "_Scan", part: Path, text: str, case_n
     spec = archive.forms.get(form_id) if form_id else None
     title = spec.title if spec else Path(scan.name).stem
     parent = generated_pdf_id(archive, identity.case_no, identity.form_id, identity.version) if identity else None
-    requests = [FilingRequest(part, category=category, form_id=form_id, text=text, parent_id=parent,
+    item = form_item(archive, identity.case_no, identity.form_id, identity.version) if identity else None
+    requests = [FilingRequest(part, category=category, form_id=form_id, text=text, parent_id=parent, item_no=item,
                               kind=DocKind.SIGNED if form_id else DocKind.UPLOAD, title=title, warnings=warnings)]
     # The original scan goes with the first of its parts filed into each case.
     if locate(archive, scan.sha256, case_no) is None:
         requests.append(FilingRequest(scan.source, category=category, form_id=form_id, kind=DocKind.ORIGINAL,
                                       title=f"{title} 原始扫描件", text="", checked_at_intake=True,
-                                      warnings=tuple(w for w in (scan.ocr.scan.notice,) if w)))
+                                      with_previous=True, warnings=tuple(w for w in (scan.ocr.scan.notice,) if w)))
     filed = file_documents(archive, case_no, requests, signed=bool(form_id), scan_part=scan_part).documents
     return [d.id for d in filed]
 

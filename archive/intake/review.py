@@ -55,7 +55,7 @@ def file_item(archive: Archive, review_id: int, case_no: str, form_id: str | Non
     scan = FilingRequest(root / item.pdf, category=category, form_id=form_id, text=item.text,
                          kind=DocKind.SIGNED if form_id else DocKind.UPLOAD, title=None if form_id else title)
     original = FilingRequest(root / item.original, category=category, form_id=form_id, kind=DocKind.ORIGINAL,
-                             title=f"{title} 原始扫描件", text="", checked_at_intake=True)
+                             title=f"{title} 原始扫描件", text="", checked_at_intake=True, with_previous=True)
     requests = [scan] if locate(archive, item.sha256, case_no) else [scan, original]
     filed = file_documents(archive, case_no, requests, signed=bool(form_id)).documents
     queue.mark_filed(archive, item, case_no, filed[0].id, form_id)

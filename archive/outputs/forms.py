@@ -59,9 +59,11 @@ def _requests(archive: Archive, spec: FormSpec, form: FormContext, docx: Path, p
     # editable source: its text would only double every search hit, so the PDF alone carries it.
     text = extract_text(docx, "docx")
     files = [(docx, "" if pdf else text)] + ([(pdf, text)] if pdf else [])
+    # The .docx and its PDF are one 件, two renditions.
     return [FilingRequest(path, form_id=spec.id, kind=DocKind.GENERATED, version=form.identity.version,
-                          doc_no=form.doc_no, author=archive.settings.agency.name, doc_date=when, text=text)
-            for path, text in files]
+                          doc_no=form.doc_no, author=archive.settings.agency.name, doc_date=when, text=text,
+                          with_previous=n > 0)
+            for n, (path, text) in enumerate(files)]
 
 
 def generate_forms(archive: Archive, case_no: str, form_ids: list[str], values: FormValues | None = None,
