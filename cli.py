@@ -355,15 +355,40 @@ def case_resume(case_no, note):
     click.echo(f"案件 {case_no} 已恢复办理")
 
 
-@case.command("close")
+@case.command("archive")
 @root_option
 @click.argument("case_no")
-def case_close(case_no):
-    """归档：办结或终止的案件经完整性检查后立卷归档。"""
-    from archive.casework.steps import close_case
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+def case_archive(case_no, as_json):
+    """归档（封卷）：办结或终止的案件经校验和完整性检查后，按归档顺序编件号和档号，此后只能补充。"""
+    from archive.casework.sealing import seal_case
 
-    close_case(_archive(), case_no)
-    click.echo(f"案件 {case_no} 已归档")
+    sealed = seal_case(_archive(), case_no)
+    if as_json:
+        _json(sealed)
+        return
+    click.echo(f"案件 {case_no} 已归档，共 {len(sealed.references)} 件；事件链头 {sealed.head}")
+    _table("档号", ["件号（归档）", "件号（办理）", "档号"], [[n, f"{i:04d}", ref] for i, n, ref in sealed.references])
+
+
+@main.command("audit")
+@root_option
+@click.argument("case_no", required=False)
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+def audit_cmd(case_no, as_json):
+    """完整性检查：按案件当前状态列出应有而缺少的材料（签署件、事项、文字识别、待审核、文件完好）。"""
+    from archive.casework.audit import audit
+
+    results = audit(_archive(), case_no)
+    if as_json:
+        _json([{"case_no": a.case_no, "status": a.status, "ok": a.ok, "missing": a.missing} for a in results])
+    else:
+        for a in results:
+            click.echo(f"{a.case_no}（{a.status}）：" + ("齐全" if a.ok else f"缺 {len(a.missing)} 项"))
+            for m in a.missing:
+                click.echo(f"  - {m.text}")
+    if not all(a.ok for a in results):
+        _exit(ExitCode.INTEGRITY)
 
 
 # ---------------------------------------------------------------- matters
@@ -448,14 +473,16 @@ def matter_done(case_no, matter_id):
 @click.option("--author", default="", help="责任者")
 @click.option("--reason", "reason_code", type=click.IntRange(1, 7),
               help="中止情形 1-7：" + "；".join(f"{k}.{v}" for k, v in SUSPEND_REASONS.items()))
+@click.option("--supplement", default="", help="向已归档案件补充文件的原因（补充件编在卷末，留痕）")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
-def file_cmd(case_no, paths, category, title, form_id, signed, doc_date, doc_no, author, reason_code, as_json):
+def file_cmd(case_no, paths, category, title, form_id, signed, doc_date, doc_no, author, reason_code, supplement,
+             as_json):
     """将文件归入案件（一事一档），记录 sha256、页数、版本。"""
     from archive.casework.filing import file_paths
 
     result = file_paths(_archive(), case_no, list(paths), category=category, title=title, form_id=form_id,
                         signed=signed, doc_date=doc_date.date() if doc_date else None, doc_no=doc_no,
-                        author=author, reason_code=reason_code)
+                        author=author, reason_code=reason_code, supplement=supplement)
     if as_json:
         _json({"documents": result.documents, "status": result.status_after})
         return

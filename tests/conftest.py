@@ -61,11 +61,17 @@ def case_no(daiban) -> str:
     return out.split("：")[1].split()[0]
 
 
-def make_pdf(path: Path, pages: int = 1, marker: str = "") -> Path:
-    """Write a small valid PDF with the given number of pages (marker makes bytes unique)."""
+def make_pdf(path: Path, pages: int = 1, marker: str = "", text: str = "") -> Path:
+    """Write a small valid PDF with the given number of pages (marker makes bytes unique), each with a line
+    of ASCII text when given (a scan that was read)."""
     pdf = pikepdf.new()
+    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                BaseFont=pikepdf.Name.Helvetica))
     for _ in range(pages):
-        pdf.add_blank_page(page_size=(595, 842))
+        page = pdf.add_blank_page(page_size=(595, 842))
+        if text:
+            page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+            page.Contents = pdf.make_stream(f"BT /F1 12 Tf 72 760 Td ({text}) Tj ET".encode("ascii"))
     pdf.docinfo["/Title"] = marker or path.name
     path.parent.mkdir(parents=True, exist_ok=True)
     pdf.save(path, static_id=True)

@@ -90,7 +90,7 @@ def test_whole_lifecycle_driven_by_signed_documents(daiban, case_no, tmp_path):
         return json.loads(daiban("case", "show", case_no, "--json").output)["case"]["status"]
 
     def form(name, *flags):
-        pdf = make_pdf(tmp_path / f"{name}{len(flags)}.pdf", marker=f"{name}{flags}")
+        pdf = make_pdf(tmp_path / f"{name}{len(flags)}.pdf", marker=f"{name}{flags}", text=f"signed {name}")
         return daiban("file", case_no, pdf, "--form", name, *flags)
 
     form("assess", "--signed")
@@ -112,10 +112,10 @@ def test_whole_lifecycle_driven_by_signed_documents(daiban, case_no, tmp_path):
     assert status() == "办理"
     form("complete", "--signed")
     assert status() == "办结"
-    refused = daiban("case", "close", case_no, code=6)
+    refused = daiban("case", "archive", case_no, code=6)
     assert "缺少已签署的《移交清单》（handover）" in refused.stderr
     form("handover", "--signed")
-    daiban("case", "close", case_no)
+    daiban("case", "archive", case_no)
     assert status() == "归档"
     actions = [e["action"] for e in json.loads(daiban("log", case_no, "--json").output)]
     assert actions.count("case.status") == 5 and {"case.resumed", "case.archived"} <= set(actions)

@@ -17,7 +17,7 @@ from archive.base.errors import (
     ValidationError,
 )
 from archive.base.terms import SUSPEND_REASONS, CaseStatus, DocKind, DocState, MatterStatus
-from archive.casework import cases, filing, matters, steps
+from archive.casework import cases, filing, matters, sealing, steps
 from archive.casework.agency import new_archive
 from archive.casework.facts import read_facts_file
 from archive.catalog.outbox import waiting
@@ -140,9 +140,9 @@ def test_a_crash_after_the_commit_leaves_the_index_work_for_the_next_writer(daib
     assert "索引与目录库一致" in daiban("index", "check").output
 
 
-def test_close_runs_the_completeness_check_in_the_service(archive, new_case):
+def test_sealing_runs_the_lifecycle_check_in_the_service(archive, new_case):
     with pytest.raises(TransitionError, match="只有办结或终止的案件才能归档"):
-        steps.close_case(archive, new_case)
+        sealing.seal_case(archive, new_case)
     with pytest.raises(UsageError, match="--note"):
         steps.resume_case(archive, new_case, " ")
 

@@ -26,7 +26,7 @@ class ExitCode(IntEnum):
     DUPLICATE = 8        # the same bytes are already filed
     SCHEMA = 9           # the catalog was written by a newer daiban
     EXTERNAL_TOOL = 10   # LibreOffice, OCR or another program failed, timed out or is missing
-    INTEGRITY = 11       # verify or index check found differences
+    INTEGRITY = 11       # verify, index check or audit found differences or missing pieces
     BUSY = 12            # another daiban process held a lock for too long
     INDEX = 13           # the full-text index is missing or unreadable
     TEMPLATE = 14        # a form template cannot be used (syntax, unknown names, unsafe expressions)

@@ -18,7 +18,7 @@ from archive.catalog.cases import get_case
 from archive.catalog.documents import FiledDocument, form_item
 from archive.catalog.scans import ScanPart
 from archive.catalog.session import Archive
-from archive.catalog.store import Filing
+from archive.catalog.store import Filing, FilingOptions
 from archive.content.fileinfo import describe_checked, inspect
 from archive.content.text import extract_text
 from archive.indexing.outbox import run_outbox
@@ -81,11 +81,14 @@ def _filing(archive: Archive, case_no: str, request: FilingRequest, signed: bool
 
 
 def file_documents(archive: Archive, case_no: str, requests: Sequence[FilingRequest], signed: bool = False,
-                   reason_code: int | None = None, scan_part: ScanPart | None = None) -> FilingResult:
-    """File files into a case, all or nothing; a signed form moves the case; the index follows the commit."""
+                   reason_code: int | None = None, scan_part: ScanPart | None = None,
+                   supplement: str = "") -> FilingResult:
+    """File files into a case, all or nothing; a signed form moves the case; the index follows the commit.
+    A sealed case takes files only as a 补充 with its reason."""
     before = get_case(archive, case_no).status
     filings = [_filing(archive, case_no, r, signed) for r in requests]
-    filed = store.file_documents(archive, case_no, filings, signed, reason_code, scan_part)
+    options = FilingOptions(signed, reason_code, scan_part, checked_text("补充原因", supplement))
+    filed = store.file_documents(archive, case_no, filings, options)
     run_outbox(archive)
     return FilingResult(filed, before, get_case(archive, case_no).status)
 
@@ -93,7 +96,7 @@ def file_documents(archive: Archive, case_no: str, requests: Sequence[FilingRequ
 def file_paths(archive: Archive, case_no: str, paths: Sequence[Path], *, category: str | None = None,
                title: str | None = None, form_id: str | None = None, signed: bool = False,
                doc_date: date | None = None, doc_no: str = "", author: str = "",
-               reason_code: int | None = None) -> FilingResult:
+               reason_code: int | None = None, supplement: str = "") -> FilingResult:
     """File files a person hands in (the `file` command): one title for one file, --signed names its form."""
     if title and len(paths) > 1:
         raise UsageError("--title 只能用于单个文件")
@@ -103,7 +106,7 @@ def file_paths(archive: Archive, case_no: str, paths: Sequence[Path], *, categor
         raise UsageError("--signed 须同时用 --form 指明是哪张表单的签署件")
     requests = [FilingRequest(p, category=category, title=title, form_id=form_id, doc_no=doc_no,
                               author=author, doc_date=doc_date) for p in paths]
-    return file_documents(archive, case_no, requests, signed=signed, reason_code=reason_code)
+    return file_documents(archive, case_no, requests, signed=signed, reason_code=reason_code, supplement=supplement)
 
 
 def withdraw_item(archive: Archive, case_no: str, item_no: int, reason: str) -> list[FiledDocument]:

@@ -164,6 +164,16 @@ def case_items(archive: Archive, case_no: str, include_withdrawn: bool = True) -
             for r in rows if r.item_no in files]
 
 
+def unread_documents(archive: Archive, case_no: str) -> list[FiledDocument]:
+    """A case's current signed copies and uploads with no text (nothing of them for search to find)."""
+    with archive.read() as conn:
+        case_id = case_row(conn, case_no).id
+        rows = conn.execute(select(documents).where(
+            documents.c.case_id == case_id, documents.c.state == DocState.FILED, documents.c.text == "",
+            documents.c.kind.in_([DocKind.SIGNED, DocKind.UPLOAD])).order_by(documents.c.item_no)).all()
+    return [to_document(r, case_no) for r in rows]
+
+
 def next_form_version(archive: Archive, case_no: str, form_id: str, kind: DocKind = DocKind.GENERATED) -> int:
     """Return the version number the next copy of this form gets (withdrawn ones count: QR codes never repeat)."""
     with archive.read() as conn:

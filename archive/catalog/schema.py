@@ -51,6 +51,9 @@ cases = Table(
     Column("retention", String, nullable=False),
     Column("opened", String, nullable=False),
     Column("updated", String, nullable=False),
+    # Sealing (归档): when, and the event-chain head right after it.
+    Column("sealed", String),
+    Column("seal_head", String),
     UniqueConstraint("year", "seq"),
 )
 
@@ -96,6 +99,9 @@ items = Table(
     Column("form_id", String),
     Column("version", Integer),
     Column("created", String, nullable=False),
+    # Given when the case is sealed (or an item is added to a sealed case): 件号 in archival order, 档号.
+    Column("archival_no", Integer),
+    Column("reference", String),
     UniqueConstraint("case_id", "item_no"),
 )
 

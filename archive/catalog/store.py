@@ -41,6 +41,7 @@ from archive.catalog.lifecycle import proved_by, refusal
 from archive.catalog.scans import ScanPart
 from archive.catalog.schema import cases, documents, items
 from archive.catalog.schema import events as events_table
+from archive.catalog.sealing import number_supplement, seal_year
 from archive.catalog.session import Archive
 from archive.content.filetype import KIND_SUFFIXES
 from archive.dataroot.folders import NAME_BYTES, safe_name
@@ -187,25 +188,44 @@ def _check_transition(archive: Archive, row, form_id: str | None, signed: bool,
         raise UsageError(f"中止须注明中止情形（--reason 1-7）：\n  {reasons}")
 
 
-def file_documents(archive: Archive, case_no: str, filings: list[Filing], signed: bool = False,
-                   reason_code: int | None = None, scan_part: ScanPart | None = None) -> list[FiledDocument]:
+@dataclass(frozen=True)
+class FilingOptions:
+    """How a batch is filed: as signed copies, the 中止 reason, the scanned part it is, a 补充 to a sealed case."""
+
+    signed: bool = False
+    reason_code: int | None = None
+    scan_part: ScanPart | None = None
+    supplement: str = ""
+
+
+def file_documents(archive: Archive, case_no: str, filings: list[Filing],
+                   options: FilingOptions = FilingOptions()) -> list[FiledDocument]:
     """File checked files into a case, all or nothing; fires the lifecycle step a signed form proves.
 
-    A part of a scanned stack is recorded as handled in the same transaction.
+    A part of a scanned stack is recorded as handled in the same transaction. A sealed case takes
+    files only as a 补充 with its reason, numbered after its items and logged.
     """
     with exclusive(archive.root.store_lock):
         _roll_back_interrupted(archive)
-        ids = _file_locked(archive, case_no, filings, signed, reason_code, scan_part)
+        ids = _file_locked(archive, case_no, filings, options)
     return [get_document(archive, i) for i in ids]
 
 
-def _file_locked(archive: Archive, case_no: str, filings: list[Filing], signed: bool,
-                 reason_code: int | None, scan_part: ScanPart | None) -> list[int]:
+def _check_sealed(row, options: FilingOptions) -> None:
+    if row.status == CaseStatus.ARCHIVED and not options.supplement.strip():
+        raise TransitionError(f"案件 {row.case_no} 已归档（封卷于 {(row.sealed or row.updated)[:10]}），不再归入文件；"
+                              "确需补充的，请用 --supplement 说明原因（补充件编在卷末并留痕）。未归档任何文件。")
+    if row.status != CaseStatus.ARCHIVED and options.supplement:
+        raise UsageError(f"案件 {row.case_no} 尚未归档，无需 --supplement")
+
+
+def _file_locked(archive: Archive, case_no: str, filings: list[Filing], options: FilingOptions) -> list[int]:
     with archive.write() as conn:
         row = case_row(conn, case_no)
+        _check_sealed(row, options)
         _check_duplicates(conn, row.id, filings)
         for form_id in {f.form_id for f in filings}:
-            _check_transition(archive, row, form_id, signed, reason_code)
+            _check_transition(archive, row, form_id, options.signed, options.reason_code)
         placed = _insert_pending(archive, conn, row, filings)
     ids = [doc_id for doc_id, _ in placed]
     crash_point("store.pending")
@@ -213,7 +233,7 @@ def _file_locked(archive: Archive, case_no: str, filings: list[Filing], signed: 
         for (doc_id, rel), f in zip(placed, filings, strict=True):
             _place(archive, doc_id, f.source, rel)
             crash_point("store.placed")
-        _commit(archive, case_no, ids, filings, signed, reason_code, scan_part)
+        _commit(archive, case_no, ids, filings, options)
     except OSError as exc:
         _roll_back_interrupted(archive)
         raise storage_error(exc, archive.root.path) from exc
@@ -225,8 +245,7 @@ def _file_locked(archive: Archive, case_no: str, filings: list[Filing], signed: 
     return ids
 
 
-def _commit(archive: Archive, case_no: str, ids: list[int], filings: list[Filing], signed: bool,
-            reason_code: int | None, scan_part: ScanPart | None) -> None:
+def _commit(archive: Archive, case_no: str, ids: list[int], filings: list[Filing], options: FilingOptions) -> None:
     """Mark the placed rows filed with their events, index work and the step they prove, in one transaction."""
     with archive.write() as conn:
         row = case_row(conn, case_no)
@@ -238,12 +257,23 @@ def _commit(archive: Archive, case_no: str, ids: list[int], filings: list[Filing
                           kind=f.kind, sha256=f.sha256, source=f.source_name, source_bytes=f.source_bytes,
                           record=document_record(filed))
         outbox.enqueue(conn, ids)
-        if scan_part:
-            scans.record(conn, scan_part, doc_id=ids[0])
+        if options.scan_part:
+            scans.record(conn, options.scan_part, doc_id=ids[0])
+        if options.supplement:
+            _supplement(archive, conn, row, ids, options.supplement)
+            return
         forms_filed = {f.form_id: doc_id for doc_id, f in zip(ids, filings, strict=True) if f.form_id}
         for form_id, doc_id in forms_filed.items():
-            if _transition(archive, conn, row, form_id, signed, reason_code, doc_id):
+            if _transition(archive, conn, row, form_id, options.signed, options.reason_code, doc_id):
                 row = case_row(conn, case_no)
+
+
+def _supplement(archive: Archive, conn: Connection, row, ids: list[int], reason: str) -> None:
+    """Number what a 补充 adds to a sealed case after its items, and log why; the case stays sealed."""
+    item_nos = conn.execute(select(documents.c.item_no).where(documents.c.id.in_(ids))).scalars().all()
+    numbered = number_supplement(conn, archive, row.id, list(item_nos), seal_year(conn, row.id), row.retention)
+    events.append(conn, archive.actor, "case.supplemented", case_no=row.case_no, reason=reason,
+                  references=[[i, n, r] for i, n, r in numbered])
 
 
 def leftovers(archive: Archive, doc_id: int, rel: str) -> list[Path]:

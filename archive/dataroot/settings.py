@@ -30,6 +30,9 @@ case = "DB-{{year}}-{{seq:04d}}"   # 案件编号格式，年度顺序号
 [archive]
 retention = "永久"          # 默认保管期限：永久 / 定期30年 / 定期10年
 group = {group}          # 可读取档案的用户组；留空则只有所有者可读
+# 档号（DA/T 22）：全宗号-门类代码·年度-保管期限代码-机构（问题）代码-件号，归档时编定
+reference = "{{fonds}}-WS·{{year}}-{{retention}}-{{org}}-{{item:04d}}"
+org = "DB"                 # 机构（问题）代码
 
 [ocr]
 languages = "chi_sim"      # Tesseract 语言
@@ -40,6 +43,10 @@ timeout = 600              # 每个文件 OCR 超时（秒）
 [index]
 backend = "whoosh"         # whoosh（默认）或 tantivy（大型档案库）
 """
+
+
+# DA/T 22-2015 7.2 and DA/T 13-2022: 全宗号-档案门类代码·年度-保管期限代码-机构（问题）代码-件号.
+DEFAULT_REFERENCE = "{fonds}-WS·{year}-{retention}-{org}-{item:04d}"
 
 
 def _default_jobs() -> int:
@@ -91,6 +98,8 @@ class Settings:
     case_number: str
     retention: str
     group: str = ""
+    reference: str = DEFAULT_REFERENCE
+    org: str = "DB"
     ocr: OcrSettings = field(default_factory=OcrSettings)
     ocr_timeout: float = 600.0
     index_backend: str = "whoosh"
@@ -117,6 +126,8 @@ def load_settings(root: DataRoot) -> Settings:
         case_number=raw.get("numbering", {}).get("case", "DB-{year}-{seq:04d}"),
         retention=raw.get("archive", {}).get("retention", "永久"),
         group=raw.get("archive", {}).get("group", ""),
+        reference=raw.get("archive", {}).get("reference", DEFAULT_REFERENCE),
+        org=raw.get("archive", {}).get("org", "DB"),
         ocr=OcrSettings(
             languages=tuple(ocr.get("languages", "chi_sim").split("+")),
             engine=ocr.get("engine", "rapidocr"),
