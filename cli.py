@@ -149,7 +149,9 @@ def main(ctx, root, actor):
 @click.option("--address", default=None, help="代办机构地址")
 @click.option("--report-email", default=None, help="政企互动情况统计表的报送邮箱")
 @click.option("--group", default="", help="可读取档案的用户组（默认只有所有者可读）")
-def init(agency, short, city, fonds, phone, address, report_email, group):
+@click.option("--self-signed-cert", is_flag=True,
+              help="生成自签名的签名密钥和证书，用于试用移交档案的数字签名（仅供试用）")
+def init(agency, short, city, fonds, phone, address, report_email, group, self_signed_cert):
     """初始化数据根目录（设置、目录库、文件夹）；未给出的机构信息在终端上会询问。"""
     from archive.casework.agency import new_archive, unset_agency_settings
     from archive.catalog.session import resolve_actor
@@ -160,7 +162,8 @@ def init(agency, short, city, fonds, phone, address, report_email, group):
              (("phone", phone, "代办服务电话"), ("address", address, "代办机构地址"),
               ("report_email", report_email, "政企互动统计报送邮箱"))}
     facts = Agency(name=agency, short=short, city=city, fonds=fonds, **asked)
-    archive = new_archive(resolve_root(obj.get("root")), resolve_actor(obj.get("actor")), facts, group)
+    archive = new_archive(resolve_root(obj.get("root")), resolve_actor(obj.get("actor")), facts, group,
+                          self_signed_cert)
     click.echo(f"已初始化数据根目录：{archive.root.path}")
     _print_unset(unset_agency_settings(archive.settings.agency))
     archive.close()
@@ -369,6 +372,68 @@ def case_archive(case_no, as_json):
         return
     click.echo(f"案件 {case_no} 已归档，共 {len(sealed.references)} 件；事件链头 {sealed.head}")
     _table("档号", ["件号（归档）", "件号（办理）", "档号"], [[n, f"{i:04d}", ref] for i, n, ref in sealed.references])
+
+
+class BuildByDefault(DaibanGroup):
+    """A group whose first argument, when it names no subcommand, is a case for `build`."""
+
+    def resolve_command(self, ctx, args):
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["build", *args]
+        return super().resolve_command(ctx, args)
+
+
+@main.group(cls=BuildByDefault)
+def dossier():
+    """移交档案：daiban dossier CASE 生成交给企业的案卷 PDF（封面、卷内目录、页号、归档章、备考表）。"""
+
+
+@dossier.command("build")
+@root_option
+@click.argument("case_no")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), help="输出文件夹（默认 exports/dossiers/案件编号/）")
+@click.option("--include-internal", is_flag=True, help="连同内部材料（研判表、台账、评价、建议表）一并入卷")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+def dossier_build(case_no, out_dir, include_internal, as_json):
+    """生成案件的移交档案 PDF（按归档顺序入卷，记入操作日志）。"""
+    from archive.outputs.dossier import build_dossier
+
+    built = build_dossier(_archive(), case_no, out_dir, include_internal)
+    if as_json:
+        _json(built)
+        return
+    click.echo(f"已生成移交档案：{built.pdf}（{len(built.entries)} 件，共 {built.pages} 页，"
+               f"sha256 {built.sha256[:12]}…）")
+    click.echo(f"移交包（BagIt）：{built.package}（sha256 {built.package_sha256[:12]}…）")
+    _table("卷内目录", ["序号", "件号", "题名", "入卷文件", "页号", "页数"],
+           [[e.seq, f"{e.item_no:04d}", e.title, e.rendition, e.start, e.pages] for e in built.entries])
+    for line in built.left_out:
+        click.echo(f"未入卷：{line}")
+
+
+@dossier.command("verify")
+@click.argument("zip_path", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+def dossier_verify(zip_path, as_json):
+    """校验移交包（企业收到后也可用任何 BagIt 工具校验）：逐个文件核对 sha256，列出不符者。"""
+    from archive.outputs.package import check_package
+
+    checked = check_package(zip_path)
+    if as_json:
+        sig = checked.signature
+        _json({"ok": checked.ok, "files": checked.files, "info": checked.info, "problems": checked.problems,
+               "signature": None if sig is None else dataclasses.asdict(sig) | {"ok": sig.ok}})
+    else:
+        for p in checked.problems:
+            click.echo(f"不符：{p.path}：{p.message}")
+        sig = checked.signature
+        if sig is not None:
+            click.echo("移交档案未加数字签名" if not sig.signed else
+                       f"数字签名：{'有效' if sig.ok else '无效'}（签名人：{sig.signer}）")
+        verdict = "校验通过" if checked.ok else f"校验未通过：{len(checked.problems)} 个问题"
+        click.echo(f"{verdict}（{checked.info.get('External-Identifier', '')}，包内文件 {checked.files} 个）")
+    if not checked.ok:
+        _exit(ExitCode.INTEGRITY)
 
 
 @main.command("audit")

@@ -26,22 +26,24 @@ def merge_pdfs(parts: Sequence[PacketPart], out_path: Path, *, title: str = "") 
         merged = stack.enter_context(pikepdf.new())
         with merged.open_outline() as outline:
             for part in parts:
-                source = stack.enter_context(_open_pdf(part.pdf))
+                source = stack.enter_context(open_pdf(part.pdf))
                 outline.root.append(pikepdf.OutlineItem(part.title, len(merged.pages)))
                 merged.pages.extend(source.pages)
         if title:
             merged.docinfo["/Title"] = title
-        _save_atomically(merged, out_path)
+        save_atomically(merged, out_path)
     return out_path
 
 
-def _open_pdf(path: Path) -> pikepdf.Pdf:
+def open_pdf(path: Path) -> pikepdf.Pdf:
+    """Open a PDF, or raise InputFileError naming it."""
     try:
         return pikepdf.open(path)
     except (pikepdf.PdfError, FileNotFoundError) as exc:
         raise InputFileError(f"无法读取 PDF：{path}（{exc}）") from exc
 
 
-def _save_atomically(pdf: pikepdf.Pdf, out_path: Path) -> None:
+def save_atomically(pdf: pikepdf.Pdf, out_path: Path) -> None:
+    """Save a PDF so that out_path is either the old file or the whole new one."""
     with atomic_output(out_path) as handle:
         pdf.save(handle)

@@ -50,7 +50,7 @@ AGENCY_CONTACT = ("--phone", "0356-2021888", "--address", "晋城市泽州路118
 def daiban(tmp_path) -> Daiban:
     """A freshly initialised data root."""
     runner = Daiban(tmp_path / "数据 根目录")
-    runner("init", "--city", "晋城市", *AGENCY_CONTACT)
+    runner("init", "--city", "晋城市", *AGENCY_CONTACT, "--self-signed-cert")
     return runner
 
 

@@ -10,7 +10,7 @@ from conftest import SAMPLE_CASE, Daiban
 from test_docgen_render import docx_text
 
 from archive.dataroot.folders import DataRoot
-from archive.dataroot.settings import set_agency_value
+from archive.dataroot.settings import set_setting
 from docgen.catalog import load_catalog
 
 
@@ -83,7 +83,7 @@ def test_a_value_missing_from_an_older_file_is_added_to_its_section(tmp_path):
     root = DataRoot(tmp_path)
     older = '[agency]\nname = "某机构"  # 名称\n\n[index]\nbackend = "whoosh"\n'
     root.settings_file.write_text(older, encoding="utf-8")
-    set_agency_value(root, "report_email", 'a"b@x.cn')
+    set_setting(root, "agency", "report_email", 'a"b@x.cn')
     text = root.settings_file.read_text(encoding="utf-8")
     assert tomllib.loads(text)["agency"] == {"name": "某机构", "report_email": 'a"b@x.cn'}
     assert '"某机构"  # 名称' in text and text.index("report_email") < text.index("[index]")

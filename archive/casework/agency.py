@@ -9,8 +9,9 @@ from archive.casework.facts import phone_problem
 from archive.casework.values import text_problem
 from archive.catalog.events import append
 from archive.catalog.session import Archive, init_archive
-from archive.dataroot.settings import Agency, load_settings, set_agency_value
+from archive.dataroot.settings import Agency, load_settings, set_setting
 from docgen import contract
+from docgen.signature import SELF_SIGNED_MARK, make_self_signed
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 # Names a 文号 and the forms need; the others may be cleared (a form needing one is then refused).
@@ -18,6 +19,7 @@ REQUIRED = frozenset({"name", "short"})
 # The 全宗号 is part of every 档号 already given; it is chosen once, at `daiban init`.
 FIXED = frozenset({"fonds"})
 MAX_SETTING = 200
+KEYS_FOLDER = "keys"
 
 
 @dataclass(frozen=True)
@@ -58,14 +60,27 @@ def unset_agency_settings(agency: Agency) -> list[AgencySetting]:
             for name, value in asdict(agency).items() if not value.strip()]
 
 
-def new_archive(path: Path, actor: str, agency: Agency, group: str = "") -> Archive:
-    """Check the agency's facts, then create the data root (daiban init)."""
+def new_archive(path: Path, actor: str, agency: Agency, group: str = "", self_signed: bool = False) -> Archive:
+    """Check the agency's facts, then create the data root (daiban init), with a self-signed signing key pair
+    for trying the dossier signature when asked."""
     labels = contract.labels()
     problems = [p for name, value in asdict(agency).items()
                 if (p := _value_problem(name, labels[f"agency.{name}"], value.strip()))]
     if problems:
         raise ValidationError("机构信息有误：\n  " + "\n  ".join(problems) + f"\n未创建数据根目录 {path}")
-    return init_archive(path, actor, Agency(**{k: v.strip() for k, v in asdict(agency).items()}), group)
+    archive = init_archive(path, actor, Agency(**{k: v.strip() for k, v in asdict(agency).items()}), group)
+    if self_signed:
+        _self_signed_pair(archive)
+    return archive
+
+
+def _self_signed_pair(archive: Archive) -> None:
+    key, cert = make_self_signed(archive.root.path / KEYS_FOLDER, archive.settings.agency.name)
+    with archive.write() as conn:
+        append(conn, archive.actor, "settings.changed", key="signing", new=SELF_SIGNED_MARK)
+        for name, path in (("key", key), ("cert", cert)):
+            set_setting(archive.root, "signing", name, str(path.relative_to(archive.root.path)))
+    archive.settings = load_settings(archive.root)
 
 
 def change_agency_setting(archive: Archive, key: str, value: str) -> SettingChanged:
@@ -79,7 +94,7 @@ def change_agency_setting(archive: Archive, key: str, value: str) -> SettingChan
     old = getattr(archive.settings.agency, name)
     with archive.write() as conn:
         append(conn, archive.actor, "settings.changed", key=key, old=old, new=value)
-        set_agency_value(archive.root, name, value)
+        set_setting(archive.root, "agency", name, value)
     archive.settings = load_settings(archive.root)
     return SettingChanged(key, label, old, value)
 

@@ -63,6 +63,8 @@ class CaseItem:
     form_id: str | None
     version: int | None
     files: tuple[FiledDocument, ...]
+    archival_no: int | None = None
+    reference: str | None = None
 
     @property
     def state(self) -> DocState:
@@ -126,7 +128,7 @@ def find_item(archive: Archive, case_no: str, item_no: int) -> CaseItem:
     if item is None or not rows:
         raise NotFoundError(f"案件 {case_no} 中没有件号 {item_no:04d}")
     return CaseItem(item.item_no, item.title, item.category, item.form_id, item.version,
-                    tuple(to_document(r, case_no) for r in rows))
+                    tuple(to_document(r, case_no) for r in rows), item.archival_no, item.reference)
 
 
 def locate(archive: Archive, sha256: str, case_no: str | None = None) -> FiledDocument | None:
@@ -160,7 +162,8 @@ def case_items(archive: Archive, case_no: str, include_withdrawn: bool = True) -
     files: dict[int, list[FiledDocument]] = {}
     for doc in case_documents(archive, case_no, include_withdrawn):
         files.setdefault(doc.item_no, []).append(doc)
-    return [CaseItem(r.item_no, r.title, r.category, r.form_id, r.version, tuple(files[r.item_no]))
+    return [CaseItem(r.item_no, r.title, r.category, r.form_id, r.version, tuple(files[r.item_no]),
+                     r.archival_no, r.reference)
             for r in rows if r.item_no in files]
 
 

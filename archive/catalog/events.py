@@ -28,6 +28,7 @@ ACTION_LABELS = {
     "log.viewed": "查看事件日志", "matters.listed": "查看审批事项", "review.listed": "查看待审核队列",
     "backup.made": "备份", "backup.restored": "由备份恢复", "input.failed": "拒收文件",
     "settings.changed": "修改机构设置", "document.regrouped": "并入件（目录库升级）",
+    "case.supplemented": "归档后补充", "dossier.built": "生成移交档案",
 }
 
 

@@ -42,6 +42,12 @@ timeout = 600              # 每个文件 OCR 超时（秒）
 
 [index]
 backend = "whoosh"         # whoosh（默认）或 tantivy（大型档案库）
+
+[signing]
+# 移交档案的数字签名（PAdES）：私钥与证书（PEM，相对数据根目录）
+# daiban init --self-signed-cert 生成自签名证书（仅供试用）
+key = ""
+cert = ""
 """
 
 
@@ -100,6 +106,8 @@ class Settings:
     group: str = ""
     reference: str = DEFAULT_REFERENCE
     org: str = "DB"
+    signing_key: str = ""
+    signing_cert: str = ""
     ocr: OcrSettings = field(default_factory=OcrSettings)
     ocr_timeout: float = 600.0
     index_backend: str = "whoosh"
@@ -128,6 +136,8 @@ def load_settings(root: DataRoot) -> Settings:
         group=raw.get("archive", {}).get("group", ""),
         reference=raw.get("archive", {}).get("reference", DEFAULT_REFERENCE),
         org=raw.get("archive", {}).get("org", "DB"),
+        signing_key=raw.get("signing", {}).get("key", ""),
+        signing_cert=raw.get("signing", {}).get("cert", ""),
         ocr=OcrSettings(
             languages=tuple(ocr.get("languages", "chi_sim").split("+")),
             engine=ocr.get("engine", "rapidocr"),
@@ -158,13 +168,13 @@ def _replace_file(root: DataRoot, text: str) -> None:
         handle.write(text.encode("utf-8"))
 
 
-def set_agency_value(root: DataRoot, key: str, value: str) -> None:
-    """Record one [agency] value in daiban.toml, keeping the rest of the file (comments too) as written."""
+def set_setting(root: DataRoot, table: str, key: str, value: str) -> None:
+    """Record one value of a table of daiban.toml, keeping the rest of the file (comments too) as written."""
     text = root.settings_file.read_text(encoding="utf-8")
     line = f"{key} = {toml_string(value)}"
-    section = re.search(r"(?ms)^\[agency\][^\n]*\n(.*?)(?=^\[|\Z)", text)
+    section = re.search(rf"(?ms)^\[{re.escape(table)}\][^\n]*\n(.*?)(?=^\[|\Z)", text)
     if section is None:
-        text = text.rstrip("\n") + f"\n\n[agency]\n{line}\n"
+        text = text.rstrip("\n") + f"\n\n[{table}]\n{line}\n"
     else:
         body = section.group(1)
         current = re.compile(rf"(?m)^{re.escape(key)}\s*=\s*{_TOML_STRING}")

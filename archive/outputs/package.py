@@ -1,0 +1,120 @@
+"""The handover package (移交包): a zipped BagIt bag (RFC 8493, bagit-python) holding the dossier PDF, every
+original handed over as its own file and the list of what is in it, with sha256 manifests; and its check,
+which anyone can also make with any BagIt tool."""
+
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import bagit
+
+from archive.base.errors import InputFileError
+from docgen.frontmatter import PackageRow, render_package_list
+from docgen.signature import SignatureCheck, check_signature
+
+LIST_NAME = "移交清单（包内文件）.pdf"
+DOSSIER_NAME = "移交档案.pdf"
+
+
+@dataclass(frozen=True)
+class PackedFile:
+    """A file to put in the bag: where it is, its name under data/, and what the list says of it."""
+
+    source: Path
+    name: str
+    title: str
+    item_no: int | None = None
+
+
+@dataclass(frozen=True)
+class PackageProblem:
+    """One file (or the bag itself) failing the check, and why, in Chinese."""
+
+    path: str
+    message: str
+
+
+@dataclass(frozen=True)
+class PackageCheck:
+    """The result of checking a package: its bag-info and every problem found."""
+
+    path: Path
+    info: dict[str, str]
+    files: int
+    problems: list[PackageProblem]
+    signature: SignatureCheck | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when every file is present, listed and matches its checksum, and a signed dossier is intact."""
+        return not self.problems
+
+
+def make_package(files: list[PackedFile], info: dict[str, str], out_zip: Path, work: Path) -> Path:
+    """Write the bag of these files with its list and bag-info, zipped, to out_zip."""
+    bag_dir = work / out_zip.stem
+    bag_dir.mkdir(parents=True)
+    rows = []
+    for n, f in enumerate(files, start=1):
+        target = bag_dir / f.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(f.source, target)
+        rows.append(PackageRow(n, f"data/{f.name}", f.title, f.item_no, target.stat().st_size))
+    render_package_list(rows, info.get("External-Identifier", ""), bag_dir / LIST_NAME)
+    bagit.make_bag(str(bag_dir), bag_info=info, checksums=["sha256"])
+    partial = out_zip.with_name(out_zip.name + ".part")
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(p for p in bag_dir.rglob("*") if p.is_file()):
+            archive.write(path, str(PurePosixPath(bag_dir.name, *path.relative_to(bag_dir).parts)))
+    partial.replace(out_zip)
+    return out_zip
+
+
+def _extract(zip_path: Path, into: Path) -> Path:
+    try:
+        with zipfile.ZipFile(zip_path) as archive:
+            for member in archive.namelist():
+                if member.startswith("/") or ".." in PurePosixPath(member).parts:
+                    raise InputFileError(f"{zip_path}：包内路径“{member}”越出包外，拒绝解开")
+            archive.extractall(into)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputFileError(f"{zip_path}：不是可读取的 zip 文件（{exc}）") from exc
+    roots = [p.parent for p in into.rglob("bagit.txt")]
+    if len(roots) != 1:
+        raise InputFileError(f"{zip_path}：包内没有（或有多个）bagit.txt，不是一个 BagIt 包")
+    return roots[0]
+
+
+def _problem(detail: object) -> PackageProblem:
+    if isinstance(detail, bagit.ChecksumMismatch):
+        return PackageProblem(str(detail.path), f"{detail.algorithm} 不符：清单记为 {detail.expected}，"
+                                                f"实为 {detail.found}（文件被改动）")
+    if isinstance(detail, bagit.FileMissing):
+        return PackageProblem(str(detail.path), "清单中登记了，包内却没有")
+    if isinstance(detail, bagit.UnexpectedFile):
+        return PackageProblem(str(detail.path), "包内多出未登记的文件")
+    return PackageProblem("", str(detail))
+
+
+def check_package(zip_path: Path) -> PackageCheck:
+    """Validate a handover package as any BagIt tool would, naming each file that fails."""
+    with tempfile.TemporaryDirectory(prefix="daiban-bag-") as tmp:
+        root = _extract(Path(zip_path), Path(tmp))
+        try:
+            bag = bagit.Bag(str(root))
+        except bagit.BagError as exc:
+            raise InputFileError(f"{zip_path}：BagIt 结构不完整（{exc}）") from exc
+        info = {k: v if isinstance(v, str) else "；".join(v) for k, v in bag.info.items()}
+        try:
+            bag.validate()
+            problems = []
+        except bagit.BagValidationError as exc:
+            problems = [_problem(d) for d in exc.details] or [PackageProblem("", exc.message)]
+        dossier = root / "data" / DOSSIER_NAME
+        signature = check_signature(dossier) if dossier.is_file() else None
+        if signature is not None and signature.signed and not signature.ok:
+            # A dossier changed and its manifest rewritten to match still shows: the signature breaks.
+            problems.append(PackageProblem(f"data/{DOSSIER_NAME}", "数字签名不再有效：签名后内容被改动"))
+        return PackageCheck(Path(zip_path), info, len(list(bag.payload_files())), problems, signature)

@@ -1,0 +1,223 @@
+"""The pages of a case volume around its documents (GB/T 9705-2008): 案卷封面, 卷内目录, 卷内备考表, and the
+overlay that stamps archival page numbers and the 归档章 (DA/T 22) onto the documents.
+
+Set with fpdf2 in Noto Serif CJK SC, embedded as a subset; a character that face lacks is taken, one
+character at a time, from the fallback faces (LXGW WenKai, then Noto Sans CJK SC). `uncovered` names
+what none of them has, so a caller can say so instead of printing a blank.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from fontTools.ttLib import TTCollection, TTFont
+from fpdf import FPDF
+
+NOTO = Path("/usr/share/fonts/opentype/noto")
+# (name, file, index in a .ttc): the main face first, then the per-character fallbacks.
+FACES = (
+    ("serif", NOTO / "NotoSerifCJK-Regular.ttc", 2),
+    ("kai", Path("/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf"), 0),
+    ("sans", NOTO / "NotoSansCJK-Regular.ttc", 2),
+)
+BOLD = NOTO / "NotoSerifCJK-Bold.ttc"
+MM_PER_PT = 25.4 / 72
+
+
+@dataclass(frozen=True)
+class Cover:
+    """What the 案卷封面 says (GB/T 9705 5.1)."""
+
+    fonds_name: str
+    category_name: str
+    title: str
+    unit: str
+    period: str
+    items: int
+    pages: int
+    retention: str
+    reference: str
+
+
+@dataclass(frozen=True)
+class TocRow:
+    """One line of the 卷内目录: 序号, 文号, 责任者, 题名, 日期, 页号, 备注."""
+
+    seq: int
+    doc_no: str
+    author: str
+    title: str
+    date: str
+    pages: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Notes:
+    """The 卷内备考表: 本卷情况说明, 立卷人, 检查人, 立卷时间."""
+
+    lines: tuple[str, ...]
+    compiler: str
+    checker: str
+    compiled_on: str
+
+
+@dataclass(frozen=True)
+class PackageRow:
+    """One file of a handover package as its list shows it."""
+
+    seq: int
+    name: str
+    title: str
+    item_no: int | None
+    size: int
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What one body page gets: its archival page number, and the 归档章 when it opens a 件."""
+
+    number: int
+    width_pt: float
+    height_pt: float
+    seal: tuple[tuple[str, str], ...] = ()
+
+
+def _faces(path: Path, index: int):
+    return TTCollection(path).fonts[index] if path.suffix == ".ttc" else TTFont(path)
+
+
+@cache
+def _cmap(path: Path, index: int) -> frozenset[int]:
+    return frozenset(_faces(path, index).getBestCmap())
+
+
+def uncovered(text: str) -> list[str]:
+    """The characters of text that none of the faces has (they would print as blanks)."""
+    covered = set().union(*(_cmap(path, index) for _, path, index in FACES if path.exists()))
+    return sorted({ch for ch in text if not ch.isspace() and ord(ch) not in covered})
+
+
+def _document() -> FPDF:
+    pdf = FPDF(format="A4", unit="mm")
+    pdf.set_auto_page_break(auto=True, margin=20)
+    present = [(name, path, index) for name, path, index in FACES if path.exists()]
+    for name, path, index in present:
+        pdf.add_font(name, fname=str(path), collection_font_number=index)
+    # Table headings and titles are bold: the bold cut of the main face.
+    pdf.add_font(present[0][0], style="B", fname=str(BOLD if BOLD.exists() else present[0][1]),
+                 collection_font_number=present[0][2])
+    pdf.set_fallback_fonts([name for name, _, _ in present[1:]])
+    pdf.set_font(present[0][0], size=12)
+    return pdf
+
+
+def _save(pdf: FPDF, out: Path) -> Path:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    pdf.output(str(out))
+    return out
+
+
+def render_cover(cover: Cover, out: Path) -> Path:
+    """Write the 案卷封面: title block and the volume's facts in a ruled table."""
+    pdf = _document()
+    pdf.add_page()
+    pdf.set_font("serif", "B", size=26)
+    pdf.ln(25)
+    pdf.cell(0, 14, "案  卷  封  面", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(12)
+    pdf.set_font("serif", size=14)
+    rows = (("全宗名称", cover.fonds_name), ("类目名称", cover.category_name), ("案卷题名", cover.title),
+            ("项目单位", cover.unit), ("起止日期", cover.period), ("件数", f"{cover.items} 件"),
+            ("页数", f"{cover.pages} 页"), ("保管期限", cover.retention), ("档号", cover.reference))
+    with pdf.table(col_widths=(35, 125), line_height=10, text_align=("CENTER", "LEFT"),
+                   first_row_as_headings=False) as table:
+        for label, value in rows:
+            table.row((label, value))
+    return _save(pdf, out)
+
+
+def render_toc(rows: Sequence[TocRow], out: Path) -> Path:
+    """Write the 卷内目录, its header repeated on every page."""
+    pdf = _document()
+    pdf.add_page()
+    pdf.set_font("serif", size=18)
+    pdf.cell(0, 12, "卷 内 目 录", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_font("serif", size=10.5)
+    header = ("序号", "文号", "责任者", "题名", "日期", "页号", "备注")
+    with pdf.table(col_widths=(10, 30, 30, 64, 22, 14, 20), line_height=6, text_align="CENTER",
+                   repeat_headings=1) as table:
+        table.row(header)
+        for r in rows:
+            table.row((str(r.seq), r.doc_no, r.author, r.title, r.date, r.pages, r.note))
+    return _save(pdf, out)
+
+
+def render_notes(notes: Notes, out: Path) -> Path:
+    """Write the 卷内备考表: the volume's account, then who compiled and checked it, and when."""
+    pdf = _document()
+    pdf.add_page()
+    pdf.set_font("serif", size=18)
+    pdf.cell(0, 12, "卷 内 备 考 表", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    pdf.set_font("serif", size=12)
+    pdf.cell(0, 8, "本卷情况说明：", new_x="LMARGIN", new_y="NEXT")
+    for line in notes.lines:
+        pdf.multi_cell(0, 8, f"　　{line}", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(20)
+    for label, value in (("立卷人", notes.compiler), ("检查人", notes.checker), ("立卷时间", notes.compiled_on)):
+        pdf.cell(0, 10, f"{label}：{value or '＿＿＿＿＿＿'}", align="R", new_x="LMARGIN", new_y="NEXT")
+    return _save(pdf, out)
+
+
+def render_package_list(rows: Sequence[PackageRow], case_no: str, out: Path) -> Path:
+    """Write the list of the files in a handover package (checksums are in the bag's manifest)."""
+    pdf = _document()
+    pdf.add_page()
+    pdf.set_font("serif", size=18)
+    pdf.cell(0, 12, "移 交 清 单", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("serif", size=11)
+    pdf.cell(0, 8, f"案件编号：{case_no}　　包内文件的 sha256 见 manifest-sha256.txt", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    with pdf.table(col_widths=(12, 88, 56, 16, 18), line_height=6, text_align="CENTER", repeat_headings=1) as table:
+        table.row(("序号", "文件", "题名", "件号", "字节"))
+        for r in rows:
+            table.row((str(r.seq), r.name, r.title, f"{r.item_no:04d}" if r.item_no else "", f"{r.size:,}"))
+    return _save(pdf, out)
+
+
+def render_stamps(stamps: Sequence[Stamp], out: Path) -> Path:
+    """Write one overlay page per body page: the number top-right on odd pages and top-left on even ones
+    (a form's own footer is at the bottom), and the 归档章 box top-centre on a 件's first page."""
+    pdf = _document()
+    pdf.set_auto_page_break(auto=False)
+    for stamp in stamps:
+        width, height = stamp.width_pt * MM_PER_PT, stamp.height_pt * MM_PER_PT
+        pdf.add_page(format=(width, height))
+        pdf.set_font("serif", size=11)
+        pdf.set_xy(width - 25 if stamp.number % 2 else 8, 6)
+        pdf.cell(17, 6, str(stamp.number), align="R" if stamp.number % 2 else "L")
+        if stamp.seal:
+            _seal_box(pdf, stamp.seal, width)
+    return _save(pdf, out)
+
+
+def _seal_box(pdf: FPDF, seal: tuple[tuple[str, str], ...], page_width: float) -> None:
+    """The 归档章: a two-row box, labels above values (DA/T 22 6.3), in red."""
+    cell_w, cell_h = 17.0, 5.5
+    left = (page_width - cell_w * len(seal)) / 2
+    pdf.set_draw_color(200, 0, 0)
+    pdf.set_text_color(200, 0, 0)
+    pdf.set_font("serif", size=7.5)
+    for n, (label, value) in enumerate(seal):
+        x = left + n * cell_w
+        pdf.rect(x, 6, cell_w, cell_h)
+        pdf.rect(x, 6 + cell_h, cell_w, cell_h)
+        pdf.set_xy(x, 6)
+        pdf.cell(cell_w, cell_h, label, align="C")
+        pdf.set_xy(x, 6 + cell_h)
+        pdf.cell(cell_w, cell_h, value, align="C")
+    pdf.set_draw_color(0, 0, 0)
+    pdf.set_text_color(0, 0, 0)
