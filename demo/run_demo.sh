@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The daiban walk-through on sample data: one 全代办 case from registration to a
-# signed 委托书 scanned back in. Every line printed with "$" is a real command.
+# The daiban walk-through on sample data: one 全代办 case from registration through
+# signed scans, search, 办结 and sealing to the dossier handed to the enterprise.
+# Every line printed with "$" is a real command.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DAIBAN_ROOT="$PWD/demo-data" DAIBAN_USER="代办员张丽"
@@ -11,7 +12,8 @@ say() { printf '\n\033[1;34m# %s\033[0m\n' "$*"; }
 
 say "登记：初始化数据根目录，立案，列出审批事项"
 run init --agency "晋城市政务服务中心项目代办服务中心" --short "晋代办" --city "晋城市" --fonds "Z035" \
-    --phone "0356-2021888" --address "晋城市泽州路1188号政务服务中心三楼" --report-email "zwfw@jcs.example.gov.cn"
+    --phone "0356-2021888" --address "晋城市泽州路1188号政务服务中心三楼" --report-email "zwfw@jcs.example.gov.cn" \
+    --self-signed-cert
 CASE=$(daiban case new --from demo/case.toml --json | python -c 'import json,sys; print(json.load(sys.stdin)["case_no"])')
 printf '\n\033[1m$ daiban case new --from demo/case.toml\033[0m\n已立案：%s\n' "$CASE"
 run matter add "$CASE" --stage 立项 --name "企业投资项目备案" --level 县级 --dept "泽州县行政审批服务管理局" --days 1
@@ -49,5 +51,26 @@ say "检索：表格单元格里的部门名称；案件的项目代码（只由
 run search 晋城市规划和自然资源局 --form taskplan
 run search 2026-140500-44-01-012345 --limit 2
 run search 審批事項 --limit 2
+
+say "出具服务方案，案件进入“办理”；其余审批事项逐项办结"
+run render "$CASE" plan --set "key_points=用地预审与规划许可并联办理" --set "optimization=施工图审查与消防审查合并"
+for MATTER in 2 3 4; do daiban matter accept "$CASE" "$MATTER" > /dev/null; daiban matter done "$CASE" "$MATTER" > /dev/null; done
+run matter list "$CASE"
+
+say "办结：生成办结单与移交清单，企业签字后扫描入库"
+run render "$CASE" complete --set "completed_on=$(date +%F)"
+run render "$CASE" handover
+COMPLETE=$(ls "$DAIBAN_ROOT"/cases/*/*/10*/*办结单*.pdf)
+HANDOVER=$(ls "$DAIBAN_ROOT"/cases/*/*/10*/*移交清单*.pdf)
+python demo/make_scans.py "$DAIBAN_ROOT/inbox" 150dpi "$COMPLETE" "$HANDOVER"
+run watch --once --settle 0.5
+
+say "归档：完整性检查，封卷（按归档顺序编件号和档号），此后只能留痕补充"
+run audit "$CASE"
+run case archive "$CASE"
+
+say "移交：生成交给企业的移交档案（封面、卷内目录、页号、归档章、备考表，数字签名）和 BagIt 移交包，并校验"
+run dossier "$CASE"
+run dossier verify "$DAIBAN_ROOT/exports/dossiers/$CASE/$CASE 移交包.zip"
 run log "$CASE"
 run verify

@@ -147,7 +147,7 @@ def render_toc(rows: Sequence[TocRow], out: Path) -> Path:
     pdf.ln(4)
     pdf.set_font("serif", size=10.5)
     header = ("序号", "文号", "责任者", "题名", "日期", "页号", "备注")
-    with pdf.table(col_widths=(10, 30, 30, 64, 22, 14, 20), line_height=6, text_align="CENTER",
+    with pdf.table(col_widths=(10, 36, 30, 62, 22, 14, 16), line_height=6, text_align="CENTER",
                    repeat_headings=1) as table:
         table.row(header)
         for r in rows:

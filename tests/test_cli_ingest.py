@@ -165,3 +165,14 @@ def test_watch_stops_cleanly_on_ctrl_c(daiban):
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err
     assert "已停止监视收件箱" in out
+
+
+def test_the_dossier_keeps_the_ocr_text_of_a_scanned_signed_copy(world, ingested):
+    daiban, case_no, _, _, _ = world
+    built = json.loads(daiban("dossier", case_no, "--include-internal", "--json").output)
+    entrust = next(e for e in built["entries"] if e["title"] == "“全代办”服务委托书")
+    assert entrust["rendition"] == "签署件（正本）"
+    first = built["pages"] - sum(e["pages"] for e in built["entries"]) - 1 + entrust["start"]  # after the front
+    text = subprocess.run(["pdftotext", "-f", str(first), "-l", str(first + entrust["pages"] - 1), built["pdf"], "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "晋城市泽州新能源科技有限公司" in "".join(text.split())  # read by OCR from the signed scan

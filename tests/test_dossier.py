@@ -79,9 +79,9 @@ def test_the_dossier_holds_the_handed_over_items_in_archival_order(daiban, finis
     toc_text = page_text(built["pdf"], 1)
     last = built["entries"][-1]
     assert last["pages"] == 1 and re.search(rf"\n{last['start']}\n", toc_text)
-    assert "泽审批备〔2026" in toc_text and "〕18号" in toc_text  # the 文号, wrapped in its cell
-    # The text of the documents survives the stamping (a scan's OCR layer is text like this).
     approval = next(e for e in built["entries"] if e["title"] == "备案证")
+    assert approval["doc_no"] == "泽审批备〔2026〕18号" and "泽审批备〔2026〕" in toc_text  # wrapped in its cell
+    # The text of the documents survives the stamping (a scan's OCR layer is text like this).
     assert "approval Z-7781" in page_text(built["pdf"], front + approval["start"] - 1)
 
 
@@ -110,7 +110,7 @@ def test_a_sealed_dossier_carries_references_and_the_seal_on_each_first_page(dai
     assert re.search(r"Z001-WS·\d{4}-Y-DB-0002 至 Z001-WS·\d{4}-Y-DB-0006", cover)
     for entry in built["entries"]:
         first = page_text(built["pdf"], 1 + entry["start"], top_mm=25)
-        assert "全宗号" in first and "Z001" in first and f"{entry['seq']:04d}" in first
+        assert "全宗号" in first and "Z001" in first and f"{entry['archival_no']:04d}" in first
     log = [e["action"] for e in json.loads(daiban("log", finished, "--json").output)]
     assert log.count("dossier.built") == 1
 

@@ -27,6 +27,8 @@ from docgen.signature import sign_pdf
 log = logging.getLogger("daiban")
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff")
 CATEGORY_NAME = "投资项目“全代办”"
+# The 备注 of the 卷内目录: which copy of the 件 is in the volume.
+TOC_NOTES = {"签署件（正本）": "签署件", "定稿（PDF）": "定稿", "照片": "照片"}
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class DossierEntry:
 
     seq: int
     item_no: int
+    archival_no: int | None
     reference: str | None
     title: str
     doc_no: str
@@ -110,8 +113,10 @@ def _entries(archive: Archive, case: Case, chosen: list[_Chosen], counts: list[i
     entries, start = [], 1
     for n, (c, pages) in enumerate(zip(chosen, counts, strict=True), start=1):
         main = c.item.main
-        entries.append(DossierEntry(c.item.archival_no or n, c.item.item_no, c.item.reference, c.item.title,
-                                    main.doc_no, _author(archive, case, c.item), (main.doc_date or main.filed)[:10],
+        # The signed copy carries no 文号 of its own: the 件's is the one its 定稿 was given.
+        doc_no = next((f.doc_no for f in c.item.files if f.doc_no), "")
+        entries.append(DossierEntry(n, c.item.item_no, c.item.archival_no, c.item.reference, c.item.title, doc_no,
+                                    _author(archive, case, c.item), (main.doc_date or main.filed)[:10],
                                     main.rendition, pages, start, main.path))
         start += pages
     return entries
@@ -119,11 +124,12 @@ def _entries(archive: Archive, case: Case, chosen: list[_Chosen], counts: list[i
 
 def _toc(entries: list[DossierEntry]) -> list[TocRow]:
     # GB/T 9705: each document's first page; the last one its first and last.
-    rows = [TocRow(e.seq, e.doc_no, e.author, e.title, e.date, str(e.start), e.rendition) for e in entries]
+    rows = [TocRow(e.seq, e.doc_no, e.author, e.title, e.date, str(e.start), TOC_NOTES.get(e.rendition, ""))
+            for e in entries]
     if entries and entries[-1].pages > 1:
         last = entries[-1]
         rows[-1] = TocRow(last.seq, last.doc_no, last.author, last.title, last.date,
-                          f"{last.start}–{last.start + last.pages - 1}", last.rendition)
+                          f"{last.start}–{last.start + last.pages - 1}", rows[-1].note)
     return rows
 
 
@@ -153,7 +159,7 @@ def _seal(archive: Archive, case: Case, entry: DossierEntry) -> tuple[tuple[str,
         return ()
     year = entry.reference.split("·", 1)[-1][:4]
     return (("全宗号", archive.settings.agency.fonds), ("年度", year), ("保管期限", case.retention),
-            ("件号", f"{entry.seq:04d}"), ("页数", str(entry.pages)))
+            ("件号", f"{entry.archival_no:04d}"), ("页数", str(entry.pages)))
 
 
 def _coverage(case_no: str, cover: Cover, rows: list[TocRow], notes: Notes) -> list[str]:
