@@ -99,17 +99,31 @@ def uncovered(text: str) -> list[str]:
     return sorted({ch for ch in text if not ch.isspace() and ord(ch) not in covered})
 
 
-def _document() -> FPDF:
+@dataclass(frozen=True)
+class MatterPages:
+    """The volume's own pages, set in one document (the CJK faces are loaded once): which pages are the
+    cover, the 目录, the 备考表, and the stamp overlays of the body pages, in that order."""
+
+    path: Path
+    cover: range
+    toc: range
+    notes: range
+    stamps: range
+
+
+def _document(text: str) -> FPDF:
     pdf = FPDF(format="A4", unit="mm")
     pdf.set_auto_page_break(auto=True, margin=20)
     present = [(name, path, index) for name, path, index in FACES if path.exists()]
-    for name, path, index in present:
-        pdf.add_font(name, fname=str(path), collection_font_number=index)
-    # Table headings and titles are bold: the bold cut of the main face.
-    pdf.add_font(present[0][0], style="B", fname=str(BOLD if BOLD.exists() else present[0][1]),
-                 collection_font_number=present[0][2])
-    pdf.set_fallback_fonts([name for name, _, _ in present[1:]])
-    pdf.set_font(present[0][0], size=12)
+    main, fallbacks = present[0], present[1:]
+    pdf.add_font(main[0], fname=str(main[1]), collection_font_number=main[2])
+    pdf.add_font(main[0], style="B", fname=str(BOLD if BOLD.exists() else main[1]), collection_font_number=main[2])
+    # The fallback faces cost a second each to load: only when the text has a character the main face lacks.
+    if any(ord(ch) not in _cmap(main[1], main[2]) for ch in set(text) if not ch.isspace()):
+        for name, path, index in fallbacks:
+            pdf.add_font(name, fname=str(path), collection_font_number=index)
+        pdf.set_fallback_fonts([name for name, _, _ in fallbacks])
+    pdf.set_font(main[0], size=12)
     return pdf
 
 
@@ -119,10 +133,9 @@ def _save(pdf: FPDF, out: Path) -> Path:
     return out
 
 
-def render_cover(cover: Cover, out: Path) -> Path:
-    """Write the 案卷封面: title block and the volume's facts in a ruled table."""
-    pdf = _document()
-    pdf.add_page()
+def _cover(pdf: FPDF, cover: Cover) -> None:
+    """The 案卷封面: title block and the volume's facts in a ruled table."""
+    pdf.add_page(format="A4")
     pdf.set_font("serif", "B", size=26)
     pdf.ln(25)
     pdf.cell(0, 14, "案  卷  封  面", align="C", new_x="LMARGIN", new_y="NEXT")
@@ -135,13 +148,11 @@ def render_cover(cover: Cover, out: Path) -> Path:
                    first_row_as_headings=False) as table:
         for label, value in rows:
             table.row((label, value))
-    return _save(pdf, out)
 
 
-def render_toc(rows: Sequence[TocRow], out: Path) -> Path:
-    """Write the 卷内目录, its header repeated on every page."""
-    pdf = _document()
-    pdf.add_page()
+def _toc(pdf: FPDF, rows: Sequence[TocRow]) -> None:
+    """The 卷内目录, its header repeated on every page."""
+    pdf.add_page(format="A4")
     pdf.set_font("serif", size=18)
     pdf.cell(0, 12, "卷 内 目 录", align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
@@ -152,13 +163,11 @@ def render_toc(rows: Sequence[TocRow], out: Path) -> Path:
         table.row(header)
         for r in rows:
             table.row((str(r.seq), r.doc_no, r.author, r.title, r.date, r.pages, r.note))
-    return _save(pdf, out)
 
 
-def render_notes(notes: Notes, out: Path) -> Path:
-    """Write the 卷内备考表: the volume's account, then who compiled and checked it, and when."""
-    pdf = _document()
-    pdf.add_page()
+def _notes(pdf: FPDF, notes: Notes) -> None:
+    """The 卷内备考表: the volume's account, then who compiled and checked it, and when."""
+    pdf.add_page(format="A4")
     pdf.set_font("serif", size=18)
     pdf.cell(0, 12, "卷 内 备 考 表", align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
@@ -169,12 +178,40 @@ def render_notes(notes: Notes, out: Path) -> Path:
     pdf.ln(20)
     for label, value in (("立卷人", notes.compiler), ("检查人", notes.checker), ("立卷时间", notes.compiled_on)):
         pdf.cell(0, 10, f"{label}：{value or '＿＿＿＿＿＿'}", align="R", new_x="LMARGIN", new_y="NEXT")
-    return _save(pdf, out)
+
+
+def _stamps(pdf: FPDF, stamps: Sequence[Stamp]) -> None:
+    """One overlay page per body page: the number top-right on odd pages and top-left on even ones (a form's
+    own footer is at the bottom), and the 归档章 box top-centre on a 件's first page."""
+    pdf.set_auto_page_break(auto=False)
+    for stamp in stamps:
+        width, height = stamp.width_pt * MM_PER_PT, stamp.height_pt * MM_PER_PT
+        pdf.add_page(format=(width, height))
+        pdf.set_font("serif", size=11)
+        pdf.set_xy(width - 25 if stamp.number % 2 else 8, 6)
+        pdf.cell(17, 6, str(stamp.number), align="R" if stamp.number % 2 else "L")
+        if stamp.seal:
+            _seal_box(pdf, stamp.seal, width)
+
+
+def render_matter(cover: Cover, rows: Sequence[TocRow], notes: Notes, stamps: Sequence[Stamp],
+                  out: Path) -> MatterPages:
+    """Set the cover, the 目录, the 备考表 and the stamp overlays in one PDF and say which pages are which."""
+    text = " ".join([*map(str, vars(cover).values()), *(f"{r.doc_no}{r.author}{r.title}{r.note}" for r in rows),
+                     *notes.lines, notes.compiler])
+    pdf = _document(text)
+    marks = [0]
+    for part in (lambda: _cover(pdf, cover), lambda: _toc(pdf, rows), lambda: _notes(pdf, notes),
+                 lambda: _stamps(pdf, stamps)):
+        part()
+        marks.append(pdf.page)
+    _save(pdf, out)
+    return MatterPages(out, *(range(a, b) for a, b in zip(marks, marks[1:], strict=False)))
 
 
 def render_package_list(rows: Sequence[PackageRow], case_no: str, out: Path) -> Path:
     """Write the list of the files in a handover package (checksums are in the bag's manifest)."""
-    pdf = _document()
+    pdf = _document(" ".join(f"{r.name}{r.title}" for r in rows) + case_no)
     pdf.add_page()
     pdf.set_font("serif", size=18)
     pdf.cell(0, 12, "移 交 清 单", align="C", new_x="LMARGIN", new_y="NEXT")
@@ -185,22 +222,6 @@ def render_package_list(rows: Sequence[PackageRow], case_no: str, out: Path) -> 
         table.row(("序号", "文件", "题名", "件号", "字节"))
         for r in rows:
             table.row((str(r.seq), r.name, r.title, f"{r.item_no:04d}" if r.item_no else "", f"{r.size:,}"))
-    return _save(pdf, out)
-
-
-def render_stamps(stamps: Sequence[Stamp], out: Path) -> Path:
-    """Write one overlay page per body page: the number top-right on odd pages and top-left on even ones
-    (a form's own footer is at the bottom), and the 归档章 box top-centre on a 件's first page."""
-    pdf = _document()
-    pdf.set_auto_page_break(auto=False)
-    for stamp in stamps:
-        width, height = stamp.width_pt * MM_PER_PT, stamp.height_pt * MM_PER_PT
-        pdf.add_page(format=(width, height))
-        pdf.set_font("serif", size=11)
-        pdf.set_xy(width - 25 if stamp.number % 2 else 8, 6)
-        pdf.cell(17, 6, str(stamp.number), align="R" if stamp.number % 2 else "L")
-        if stamp.seal:
-            _seal_box(pdf, stamp.seal, width)
     return _save(pdf, out)
 
 

@@ -1,5 +1,6 @@
 """Shared fixtures: a fresh data root and a way to run the daiban CLI against it."""
 
+import datetime
 import hashlib
 import os
 import sqlite3
@@ -11,6 +12,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from click.testing import CliRunner, Result
+from fpdf import FPDF
 
 from cli import main
 
@@ -61,17 +63,30 @@ def case_no(daiban) -> str:
     return out.split("：")[1].split()[0]
 
 
+def _text_pdf(path: Path, pages: int, marker: str, text: str) -> Path:
+    # The font is embedded, as in every PDF daiban makes or takes from a scanner (PDF/A asks for it).
+    pdf = FPDF(format="A4")
+    pdf.set_creation_date(datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC))
+    pdf.add_font("dejavu", fname="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    pdf.set_font("dejavu", size=12)
+    pdf.set_title(marker or path.name)
+    for _ in range(pages):
+        pdf.add_page()
+        pdf.set_y(60)  # below the band where a dossier stamps its page numbers
+        pdf.cell(text=text)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pdf.output(str(path))
+    return path
+
+
 def make_pdf(path: Path, pages: int = 1, marker: str = "", text: str = "") -> Path:
     """Write a small valid PDF with the given number of pages (marker makes bytes unique), each with a line
-    of ASCII text when given (a scan that was read)."""
+    of text when given (a scan that was read)."""
+    if text:
+        return _text_pdf(path, pages, marker, text)
     pdf = pikepdf.new()
-    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
-                                                BaseFont=pikepdf.Name.Helvetica))
     for _ in range(pages):
-        page = pdf.add_blank_page(page_size=(595, 842))
-        if text:
-            page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
-            page.Contents = pdf.make_stream(f"BT /F1 12 Tf 72 760 Td ({text}) Tj ET".encode("ascii"))
+        pdf.add_blank_page(page_size=(595, 842))
     pdf.docinfo["/Title"] = marker or path.name
     path.parent.mkdir(parents=True, exist_ok=True)
     pdf.save(path, static_id=True)

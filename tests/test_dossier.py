@@ -193,3 +193,23 @@ def test_without_a_key_the_dossier_is_built_unsigned_and_says_so(tmp_path):
     built = json.loads(runner("dossier", case_no, "--json").output)
     assert any("未加数字签名" in w for w in built["warnings"])
     assert "移交档案未加数字签名" in runner("dossier", "verify", built["package"]).output
+
+
+def test_the_volume_identifies_as_pdfa_2b_and_names_a_part_without_its_fonts(daiban, finished, tmp_path):
+    built = json.loads(daiban("dossier", finished, "--json").output)
+    with pikepdf.open(built["pdf"]) as pdf:
+        assert pdf.open_metadata().pdfa_status == "2B"
+        intent = pdf.Root.OutputIntents[0]
+        assert intent.S == "/GTS_PDFA1" and len(intent.DestOutputProfile.read_bytes()) > 1000
+    fonts = subprocess.run(["pdffonts", built["pdf"]], capture_output=True, text=True, check=True).stdout
+    assert all(line.split()[-5] == "yes" for line in fonts.splitlines()[2:])  # every font embedded
+    # An upload that does not carry its font is named: the volume cannot be PDF/A with it.
+    bare = pikepdf.new()
+    page = bare.add_blank_page()
+    page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=pikepdf.Dictionary(
+        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica)))
+    page.Contents = bare.make_stream(b"BT /F1 12 Tf 72 760 Td (late letter) Tj ET")
+    bare.save(tmp_path / "来函.pdf")
+    daiban("file", finished, tmp_path / "来函.pdf", "--category", "工作联系函")
+    warned = json.loads(daiban("dossier", finished, "--json").output)["warnings"]
+    assert any("来函" in w and "Helvetica" in w and "PDF/A-2b" in w for w in warned)

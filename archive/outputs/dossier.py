@@ -20,8 +20,8 @@ from archive.catalog.cases import Case, get_case
 from archive.catalog.documents import CaseItem, case_items
 from archive.catalog.session import Archive
 from archive.outputs.package import DOSSIER_NAME, PackedFile, make_package
-from docgen.assembly import Matter, VolumePart, assemble, page_counts
-from docgen.frontmatter import Cover, Notes, TocRow, render_cover, render_notes, render_toc, uncovered
+from docgen.assembly import VolumePart, assemble, page_sizes
+from docgen.frontmatter import Cover, Notes, Stamp, TocRow, render_matter, uncovered
 from docgen.signature import sign_pdf
 
 log = logging.getLogger("daiban")
@@ -203,6 +203,17 @@ def _bag_info(archive: Archive, case: Case, cover: Cover, today: date) -> dict[s
     return info
 
 
+def _unembedded(entries: list[DossierEntry], pages: dict[int, list[str]]) -> list[str]:
+    """Name the 件 whose PDF uses fonts it does not carry (the volume then falls short of PDF/A-2b)."""
+    found = []
+    for e in entries:
+        fonts = sorted({f for n in range(e.start, e.start + e.pages) for f in pages.get(n, [])})
+        if fonts:
+            found.append(f"件号{e.item_no:04d}《{e.title}》的 PDF 未嵌入字体 {'、'.join(fonts)}，"
+                         "移交档案因此不完全符合 PDF/A-2b")
+    return found
+
+
 def _sign(archive: Archive, pdf: Path, work: Path) -> list[str]:
     """Sign the volume with the agency's key (PAdES), or say that no key is configured."""
     settings = archive.settings
@@ -232,17 +243,17 @@ def build_dossier(archive: Archive, case_no: str, out_dir: Path | None = None, i
                                    include_internal, work)
         if not chosen:
             raise UsageError(f"案件 {case_no} 没有可移交的文件：" + ("；".join(left_out) or "尚未归入任何文件"))
-        entries = _entries(archive, case, chosen, page_counts([c.pdf for c in chosen]))
+        sizes = page_sizes([c.pdf for c in chosen])
+        entries = _entries(archive, case, chosen, [len(s) for s in sizes])
         cover, rows, notes = _cover(archive, case, entries), _toc(entries), _notes(archive, entries, left_out, today)
         warnings = _coverage(case_no, cover, rows, notes)
-        front = [Matter("案卷封面", render_cover(cover, work / "cover.pdf")),
-                 Matter("卷内目录", render_toc(rows, work / "toc.pdf"))]
-        parts = [VolumePart(e.title, c.pdf, f"{c.item.main.stage}阶段", _seal(archive, case, e))
-                 for e, c in zip(entries, chosen, strict=True)]
+        stamps = [Stamp(e.start + k, width, height, _seal(archive, case, e) if k == 0 else ())
+                  for e, pages in zip(entries, sizes, strict=True) for k, (width, height) in enumerate(pages)]
+        matter = render_matter(cover, rows, notes, stamps, work / "matter.pdf")
+        parts = [VolumePart(e.title, c.pdf, f"{c.item.main.stage}阶段") for e, c in zip(entries, chosen, strict=True)]
         out.parent.mkdir(parents=True, exist_ok=True)
-        volume = assemble(front, parts, [Matter("卷内备考表", render_notes(notes, work / "notes.pdf"))], out,
-                          f"{case_no} {case.facts.project_name} 移交档案", work)
-        warnings += _sign(archive, out, work)
+        volume = assemble(matter, parts, out, f"{case_no} {case.facts.project_name} 移交档案")
+        warnings += _unembedded(entries, volume.unembedded) + _sign(archive, out, work)
         package = make_package(_packed(archive, out, chosen), _bag_info(archive, case, cover, today),
                                out.with_name(f"{case_no} 移交包.zip"), work / "bag")
     digest, package_digest = _digest(out), _digest(package)
