@@ -109,3 +109,14 @@ def test_the_reference_pattern_and_retention_codes(daiban, tmp_path):
         file_form(daiban, case_no, tmp_path, name, *flags)
     sealed = json.loads(daiban("case", "archive", case_no, "--json").output)
     assert all(re.fullmatch(r"Z001-WS·\d{4}-D30-XMDB-000[1-3]", r[2]) for r in sealed["references"])
+
+
+def test_a_reference_changed_after_sealing_shows_in_verify(daiban, completed, tmp_path):
+    file_form(daiban, completed, tmp_path, "handover", "--signed")
+    daiban("case", "archive", completed)
+    assert "校验通过" in daiban("verify").output
+    with sqlite3.connect(daiban.root / "daiban.sqlite") as db:
+        db.execute("UPDATE items SET reference = 'Z001-WS·2026-Y-DB-0099' WHERE item_no = 2")
+    found = json.loads(daiban("verify", "--json", code=11).output)["problems"]
+    assert [(p["code"], p["where"]) for p in found] == [("item_changed", "DB-2026-0001 件号0002")]
+    assert "Z001-WS·2026-Y-DB-0099" in found[0]["message"]

@@ -28,7 +28,7 @@ LABELS = FACT_LABELS | {
     "doc_no": "文号", "author": "责任者", "doc_date": "日期", "pages": "页数", "sha256": "sha256", "size": "大小",
     "path": "存放位置", "stage": "阶段", "parent_id": "所签表单", "text_sha256": "文字内容", "name": "名称",
     "level": "层级", "dept": "审批部门", "liaison": "审批联络员", "time_limit": "时限", "parallel": "并联",
-    "case_no": "所属案件", "state": "状态", "warnings": "提示",
+    "case_no": "所属案件", "state": "状态", "warnings": "提示", "archival_no": "归档件号", "reference": "档号",
 }
 
 
@@ -67,6 +67,8 @@ class ProvenState:
     cases: dict[str, dict] = field(default_factory=dict)
     documents: dict[int, dict] = field(default_factory=dict)
     matters: dict[int, dict] = field(default_factory=dict)
+    # Sealed items by (case, 件号): the archival 件号 and 档号 the sealing (or a 补充) gave them.
+    items: dict[tuple[str, int], dict] = field(default_factory=dict)
 
 
 def _open_case(state: ProvenState, case_no: str, d: dict) -> None:
@@ -89,11 +91,19 @@ def _file_document(state: ProvenState, case_no: str, doc_id: int, d: dict) -> No
                                **d.get("record", {}), "state": DocState.FILED}
 
 
+def _number_items(state: ProvenState, case_no: str, d: dict) -> None:
+    for item_no, archival_no, reference in d.get("references", []):
+        state.items[(case_no, item_no)] = {"archival_no": archival_no, "reference": reference}
+
+
 def _apply(state: ProvenState, action: str, case_no: str | None, doc_id: int | None, d: dict) -> None:
     if action == "case.opened":
         _open_case(state, case_no, d)
     elif action in ("case.status", "case.resumed", "case.archived"):
         _move_case(state, case_no, d)
+        _number_items(state, case_no, d)
+    elif action == "case.supplemented":
+        _number_items(state, case_no, d)
     elif action == "case.manager_changed":
         state.cases.setdefault(case_no, {})["manager"] = d.get("new")
     elif action == "document.filed":

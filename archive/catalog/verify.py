@@ -235,6 +235,19 @@ def _check_against_log(conn, case_rows, doc_rows, whole: bool, report: Report) -
     _compare_cases(conn, proven, case_rows, whole, report)
     _compare_documents(proven, doc_rows, {r.case_no for r in case_rows}, whole, report)
     _compare_matters(conn, proven, case_rows, whole, report)
+    _compare_items(conn, proven, case_rows, report)
+
+
+def _compare_items(conn, proven: ProvenState, case_rows, report: Report) -> None:
+    """The 件号 and 档号 of sealed items are those the sealing recorded, and no item has one it did not give."""
+    ids = {r.id: r.case_no for r in case_rows}
+    rows = conn.execute(select(items).where(items.c.case_id.in_(list(ids)))).all()
+    for row in rows:
+        case_no = ids[row.case_id]
+        expected = proven.items.get((case_no, row.item_no), {"archival_no": None, "reference": None})
+        if changed := differences(expected, dict(row._mapping)):
+            report.problems.append(Finding("item_changed", _where(case_no, row.item_no),
+                                           "档号与归档事件不符：" + "；".join(changed)))
 
 
 def _check_cases(case_rows, report: Report) -> None:
