@@ -213,3 +213,14 @@ def test_the_volume_identifies_as_pdfa_2b_and_names_a_part_without_its_fonts(dai
     daiban("file", finished, tmp_path / "来函.pdf", "--category", "工作联系函")
     warned = json.loads(daiban("dossier", finished, "--json").output)["warnings"]
     assert any("来函" in w and "Helvetica" in w and "PDF/A-2b" in w for w in warned)
+
+
+def test_a_file_that_is_not_a_pdf_goes_into_the_package_and_the_notes_say_so(daiban, finished, tmp_path):
+    minutes = tmp_path / "联审会议纪要.txt"
+    minutes.write_text("第一次联审协调会议纪要：用地预审与规划许可并联办理。", encoding="utf-8")
+    daiban("file", finished, minutes, "--category", "会议纪要")
+    built = json.loads(daiban("dossier", finished, "--json").output)
+    assert any("联审会议纪要" in line and "原件在移交包内" in line for line in built["left_out"])
+    with zipfile.ZipFile(built["package"]) as package:
+        assert any(name.endswith("联审会议纪要.txt") and "/data/原件/" in name for name in package.namelist())
+    assert "原件在移交包内" in page_text(built["pdf"], built["pages"] - 1)  # the 备考表

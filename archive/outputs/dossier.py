@@ -27,6 +27,8 @@ from docgen.signature import sign_pdf
 log = logging.getLogger("daiban")
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff")
 CATEGORY_NAME = "投资项目“全代办”"
+# The files handed over as they are, besides the volume: signed copies, uploads, photos.
+PACKED_KINDS = (DocKind.SIGNED, DocKind.UPLOAD, DocKind.PHOTO)
 # The 备注 of the 卷内目录: which copy of the 件 is in the volume.
 TOC_NOTES = {"签署件（正本）": "签署件", "定稿（PDF）": "定稿", "照片": "照片"}
 
@@ -84,9 +86,10 @@ def _chosen_pdf(archive: Archive, item: CaseItem, work: Path) -> Path | None:
 
 
 def _choose(archive: Archive, found: list[CaseItem], include_internal: bool,
-            work: Path) -> tuple[list[_Chosen], list[str]]:
+            work: Path) -> tuple[list[_Chosen], list[CaseItem], list[str]]:
+    """The 件 bound into the volume, those handed over only as files (not PDF), and what is left out and why."""
     by_no = {item.item_no: item for item in found}
-    chosen, left_out = [], []
+    chosen, loose, left_out = [], [], []
     for item_no in archival_order(found):
         item = by_no[item_no]
         spec = archive.forms.get(item.form_id) if item.form_id else None
@@ -95,11 +98,16 @@ def _choose(archive: Archive, found: list[CaseItem], include_internal: bool,
             continue
         pdf = _chosen_pdf(archive, item, work)
         if pdf is None:
-            left_out.append(f"件号{item_no:04d}《{item.title}》只有 {Path(item.main.path).suffix} 文件，未并入 PDF"
-                            "（原件另行移交）")
+            # An upload goes into the package as it is; a form rendered without a PDF is not handed over.
+            packed = item.main.kind in PACKED_KINDS
+            if packed:
+                loose.append(item)
+            where = "原件在移交包内" if packed else "尚未生成 PDF，请先生成后再移交"
+            left_out.append(f"件号{item_no:04d}《{item.title}》为 {Path(item.main.path).suffix} 文件，"
+                            f"未并入案卷（{where}）")
             continue
         chosen.append(_Chosen(item, pdf))
-    return chosen, left_out
+    return chosen, loose, left_out
 
 
 def _author(archive: Archive, case: Case, item: CaseItem) -> str:
@@ -182,11 +190,10 @@ def _digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _packed(archive: Archive, dossier_pdf: Path, chosen: list[_Chosen]) -> list[PackedFile]:
+def _packed(archive: Archive, dossier_pdf: Path, handed: list[CaseItem]) -> list[PackedFile]:
     """The dossier, then every original handed over (signed copies, uploads, photos) under 原件/."""
-    originals = [PackedFile(archive.root.path / f.path, f"原件/{Path(f.path).name}", c.item.title, c.item.item_no)
-                 for c in chosen for f in c.item.files
-                 if f.state == DocState.FILED and f.kind in (DocKind.SIGNED, DocKind.UPLOAD, DocKind.PHOTO)]
+    originals = [PackedFile(archive.root.path / f.path, f"原件/{Path(f.path).name}", item.title, item.item_no)
+                 for item in handed for f in item.files if f.state == DocState.FILED and f.kind in PACKED_KINDS]
     return [PackedFile(dossier_pdf, DOSSIER_NAME, "移交档案（本卷）"), *originals]
 
 
@@ -239,8 +246,8 @@ def build_dossier(archive: Archive, case_no: str, out_dir: Path | None = None, i
     case = get_case(archive, case_no)
     out = dossier_path(archive, case_no, out_dir)
     with archive.root.scratch("dossier") as work:
-        chosen, left_out = _choose(archive, case_items(archive, case_no, include_withdrawn=False),
-                                   include_internal, work)
+        chosen, loose, left_out = _choose(archive, case_items(archive, case_no, include_withdrawn=False),
+                                          include_internal, work)
         if not chosen:
             raise UsageError(f"案件 {case_no} 没有可移交的文件：" + ("；".join(left_out) or "尚未归入任何文件"))
         sizes = page_sizes([c.pdf for c in chosen])
@@ -254,7 +261,8 @@ def build_dossier(archive: Archive, case_no: str, out_dir: Path | None = None, i
         out.parent.mkdir(parents=True, exist_ok=True)
         volume = assemble(matter, parts, out, f"{case_no} {case.facts.project_name} 移交档案")
         warnings += _unembedded(entries, volume.unembedded) + _sign(archive, out, work)
-        package = make_package(_packed(archive, out, chosen), _bag_info(archive, case, cover, today),
+        package = make_package(_packed(archive, out, [c.item for c in chosen] + loose),
+                               _bag_info(archive, case, cover, today),
                                out.with_name(f"{case_no} 移交包.zip"), work / "bag")
     digest, package_digest = _digest(out), _digest(package)
     events.record(archive, "dossier.built", case_no=case_no, path=str(out), sha256=digest, pages=volume.pages,
