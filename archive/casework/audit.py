@@ -14,7 +14,7 @@ from archive.catalog.cases import list_cases as catalog_cases
 from archive.catalog.documents import unread_documents
 from archive.catalog.review import list_items
 from archive.catalog.session import Archive
-from archive.catalog.verify import verify
+from archive.catalog.verify import Report, verify
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,7 @@ class _Facts:
 
     archive: Archive
     state: CaseState
+    verified: Report | None = None
 
 
 def _form_titles(facts: _Facts, rule: Rule) -> str:
@@ -96,7 +97,7 @@ def _matters_done(facts: _Facts, rule: Rule) -> list[str]:
 
 
 def _fixity(facts: _Facts, rule: Rule) -> list[str]:
-    report = verify(facts.archive, facts.state.case.case_no)
+    report = facts.verified or verify(facts.archive, facts.state.case.case_no)
     return [f"{p.where}：{p.message}" for p in report.problems]
 
 
@@ -123,11 +124,12 @@ def rules_for(status: str) -> tuple[Rule, ...]:
     return RULES[CaseStatus(status)] + EVERY_CASE
 
 
-def audit_case(archive: Archive, case_no: str, thorough: bool = True) -> CaseAudit:
+def audit_case(archive: Archive, case_no: str, thorough: bool = True, verified: Report | None = None) -> CaseAudit:
     """Audit one case against the rules of its current state; thorough adds the checks every case keeps
-    (fixity of every file, readable texts, the review queue), which read the whole case file."""
+    (fixity of every file, readable texts, the review queue), which read the whole case file unless a
+    verify report of the case is given."""
     state = case_state(archive, case_no)
-    facts = _Facts(archive, state)
+    facts = _Facts(archive, state, verified)
     rules = rules_for(state.case.status) if thorough else RULES[CaseStatus(state.case.status)]
     missing = [Missing(rule.code, text) for rule in rules for text in CHECKS[rule.check](facts, rule)]
     return CaseAudit(case_no, state.case.status, missing)

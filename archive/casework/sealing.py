@@ -26,7 +26,7 @@ def seal_case(archive: Archive, case_no: str, today: date | None = None) -> Seal
     if not report.ok:
         problems = "\n  ".join(f"{p.where}：{p.message}" for p in report.problems)
         raise IntegrityError(f"案件 {case_no} 校验未通过，不能归档：\n  {problems}")
-    audited = audit_case(archive, case_no)
+    audited = audit_case(archive, case_no, verified=report)
     if not audited.ok:
         missing = "\n  ".join(m.text for m in audited.missing)
         raise TransitionError(f"案件 {case_no} 不能归档，完整性检查发现：\n  {missing}")

@@ -6,9 +6,11 @@ from archive.base.errors import UsageError
 from archive.base.terms import CaseStatus
 from archive.casework.audit import audit_case
 from archive.casework.values import checked_text
-from archive.catalog.cases import Case, case_state, move_case
+from archive.catalog.cases import Case, move_case
 from archive.catalog.lifecycle import next_steps
 from archive.catalog.session import Archive
+
+READY_TO_SEAL = "材料齐全，可运行 daiban case archive 归档（先校验并检查完整性）"
 
 
 @dataclass(frozen=True)
@@ -21,12 +23,12 @@ class Need:
 
 def missing_for_next(archive: Archive, case_no: str) -> list[Need]:
     """Say, for each step open from the case's status, what is still missing."""
-    status = case_state(archive, case_no).case.status
+    audited = audit_case(archive, case_no, thorough=False)
+    status = audited.status
     needs = []
     for step in next_steps(status):
         if step.target == CaseStatus.ARCHIVED:
-            missing = audit_case(archive, case_no, thorough=False).missing
-            texts = [m.text for m in missing] or ["材料齐全，可运行 daiban case archive 归档（先校验并检查完整性）"]
+            texts = [m.text for m in audited.missing] or [READY_TO_SEAL]
         elif step.form:
             spec = archive.forms.get(step.form)
             signed = "已签署的" if step.signed else ""

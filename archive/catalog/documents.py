@@ -127,8 +127,7 @@ def find_item(archive: Archive, case_no: str, item_no: int) -> CaseItem:
             documents.c.state != DocState.PENDING).order_by(documents.c.id)).all()
     if item is None or not rows:
         raise NotFoundError(f"案件 {case_no} 中没有件号 {item_no:04d}")
-    return CaseItem(item.item_no, item.title, item.category, item.form_id, item.version,
-                    tuple(to_document(r, case_no) for r in rows), item.archival_no, item.reference)
+    return _case_item(item, [to_document(r, case_no) for r in rows])
 
 
 def locate(archive: Archive, sha256: str, case_no: str | None = None) -> FiledDocument | None:
@@ -162,9 +161,12 @@ def case_items(archive: Archive, case_no: str, include_withdrawn: bool = True) -
     files: dict[int, list[FiledDocument]] = {}
     for doc in case_documents(archive, case_no, include_withdrawn):
         files.setdefault(doc.item_no, []).append(doc)
-    return [CaseItem(r.item_no, r.title, r.category, r.form_id, r.version, tuple(files[r.item_no]),
-                     r.archival_no, r.reference)
-            for r in rows if r.item_no in files]
+    return [_case_item(r, files[r.item_no]) for r in rows if r.item_no in files]
+
+
+def _case_item(row, files: Sequence[FiledDocument]) -> CaseItem:
+    return CaseItem(row.item_no, row.title, row.category, row.form_id, row.version, tuple(files),
+                    row.archival_no, row.reference)
 
 
 def unread_documents(archive: Archive, case_no: str) -> list[FiledDocument]:

@@ -103,11 +103,8 @@ def _record_item(conn: Connection, files: list) -> None:
 
 
 def group_into_items(conn: Connection) -> None:
-    """Bring a v6 catalog to v7: an items table, every file a rendition of one item, cases that can be sealed."""
+    """Give a v6 catalog its items table and make every file a rendition of one item."""
     metadata.create_all(conn, tables=[items])
-    for column in ("sealed", "seal_head"):
-        if column not in {row[1] for row in conn.execute(text("PRAGMA table_info(cases)"))}:
-            conn.exec_driver_sql(f"ALTER TABLE cases ADD COLUMN {column} VARCHAR")
     constraint = conn.execute(text("SELECT sql FROM sqlite_master WHERE name='documents'")).scalar() or ""
     if "UNIQUE (case_id, item_no)" in constraint:
         _rebuild_documents(conn)

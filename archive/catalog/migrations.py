@@ -82,10 +82,16 @@ def _v6_text_version(conn: Connection) -> None:
     _add_column(conn, "documents", "text_version", "INTEGER NOT NULL DEFAULT 0")
 
 
+def _v7_items_and_sealing(conn: Connection) -> None:
+    group_into_items(conn)
+    for column in ("sealed", "seal_head"):
+        _add_column(conn, "cases", column, "VARCHAR")
+
+
 # MIGRATIONS[n] brings a catalog from schema version n to n + 1.
 MIGRATIONS: dict[int, Migration] = {
     0: _v1_core_tables, 1: _v2_review_and_index_queue, 2: _v3_index_outbox, 3: _v4_scan_parts,
-    4: _v5_warnings_and_failed_inputs, 5: _v6_text_version, 6: group_into_items,
+    4: _v5_warnings_and_failed_inputs, 5: _v6_text_version, 6: _v7_items_and_sealing,
 }
 
 

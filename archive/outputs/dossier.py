@@ -3,7 +3,6 @@ every 件 handed over in archival order (the signed copy where there is one, els
 uploaded approvals and licences), stamped with archival page numbers (and 归档章 once sealed), then the
 卷内备考表 saying what is in it and what is not, and why."""
 
-import hashlib
 import logging
 import os
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from archive.catalog import events
 from archive.catalog.cases import Case, get_case
 from archive.catalog.documents import CaseItem, case_items
 from archive.catalog.session import Archive
+from archive.content.fileinfo import sha256_of
 from archive.outputs.package import DOSSIER_NAME, PackedFile, make_package
 from docgen.assembly import VolumePart, assemble, page_sizes
 from docgen.frontmatter import Cover, Notes, Stamp, TocRow, render_matter, uncovered
@@ -182,14 +182,6 @@ def _coverage(case_no: str, cover: Cover, rows: list[TocRow], notes: Notes) -> l
     return [warning]
 
 
-def _digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _packed(archive: Archive, dossier_pdf: Path, handed: list[CaseItem]) -> list[PackedFile]:
     """The dossier, then every original handed over (signed copies, uploads, photos) under 原件/."""
     originals = [PackedFile(archive.root.path / f.path, f"原件/{Path(f.path).name}", item.title, item.item_no)
@@ -264,7 +256,7 @@ def build_dossier(archive: Archive, case_no: str, out_dir: Path | None = None, i
         package = make_package(_packed(archive, out, [c.item for c in chosen] + loose),
                                _bag_info(archive, case, cover, today),
                                out.with_name(f"{case_no} 移交包.zip"), work / "bag")
-    digest, package_digest = _digest(out), _digest(package)
+    digest, package_digest = sha256_of(out), sha256_of(package)
     events.record(archive, "dossier.built", case_no=case_no, path=str(out), sha256=digest, pages=volume.pages,
                   items=[e.item_no for e in entries], internal=include_internal, package=str(package),
                   package_sha256=package_digest)
