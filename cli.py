@@ -591,15 +591,23 @@ def log_cmd(case_no, as_json):
 @click.argument("case_no", required=False)
 @click.option("--head", "anchor", metavar="序号:哈希",
               help="保存在库外的事件链头（此前 verify 打印的），用以证明其前的事件未被改写")
+@click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="同时做四性检测（DA/T 70-2018，归档与移交环节），报告写入此文件（.html 或 .pdf）")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
-def verify_cmd(case_no, anchor, as_json):
-    """校验：文件与目录、sha256、事件日志与目录一致；有问题时退出码非零。"""
+def verify_cmd(case_no, anchor, report_path, as_json):
+    """校验：文件与目录、sha256、事件日志与目录一致；--report 另做四性检测并写出报告。有问题时退出码非零。"""
     from archive.catalog.verify import verify
+    from archive.outputs.fourchecks import four_checks
 
-    report = verify(_archive(), case_no, anchor)
+    checked = four_checks(_archive(), report_path, case_no, anchor) if report_path else None
+    report = checked.verified if checked else verify(_archive(), case_no, anchor)
     if as_json:
-        _json({"ok": report.ok, "documents": report.documents, "files": report.files, "events": report.events,
-               "head": report.head, "problems": report.problems, "notes": report.notes})
+        found = {"ok": report.ok, "documents": report.documents, "files": report.files, "events": report.events,
+                 "head": report.head, "problems": report.problems, "notes": report.notes}
+        if checked:
+            found["four_checks"] = {"report": str(checked.path), "ok": checked.report.ok,
+                                    "items": checked.report.lines}
+        _json(found)
     else:
         for f in report.problems:
             click.echo(f"问题 [{f.code}] {f.where}：{f.message}")
@@ -609,8 +617,17 @@ def verify_cmd(case_no, anchor, as_json):
         click.echo(f"{verdict}（{report.items} 件，文件 {report.documents} 个，磁盘文件 {report.files} 个，"
                    f"事件 {report.events} 条）")
         click.echo(f"事件链头：{report.head}（请另行保存，日后用 daiban verify --head 证明其前的记录未被改写）")
-    if not report.ok:
+        if checked:
+            _echo_four_checks(checked.report, checked.path)
+    if not report.ok or (checked and not checked.report.ok):
         _exit(ExitCode.INTEGRITY)
+
+
+def _echo_four_checks(report, path: Path) -> None:
+    _table("四性检测（DA/T 70-2018）", ["环节", "编号", "检测项目", "结果"],
+           [[line.stage, line.item, f"{line.aspect}·{line.name}", line.outcome.value] for line in report.lines])
+    counts = "，".join(f"{o.value} {n} 项" for o, n in report.counts.items())
+    click.echo(f"四性检测报告：{path}（{counts}）")
 
 
 @main.command("backup")

@@ -73,4 +73,7 @@ say "移交：生成交给企业的移交档案（封面、卷内目录、页号
 run dossier "$CASE"
 run dossier verify "$DAIBAN_ROOT/exports/dossiers/$CASE/$CASE 移交包.zip"
 run log "$CASE"
-run verify
+
+say "四性检测（DA/T 70-2018，归档与移交环节）：逐项检测并写出报告"
+run verify --report "$DAIBAN_ROOT/exports/四性检测报告.html"
+run verify "$CASE" --report "$DAIBAN_ROOT/exports/$CASE 四性检测报告.pdf"

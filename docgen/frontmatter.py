@@ -64,17 +64,6 @@ class Notes:
 
 
 @dataclass(frozen=True)
-class PackageRow:
-    """One file of a handover package as its list shows it."""
-
-    seq: int
-    name: str
-    title: str
-    item_no: int | None
-    size: int
-
-
-@dataclass(frozen=True)
 class Stamp:
     """What one body page gets: its archival page number, and the 归档章 when it opens a 件."""
 
@@ -111,7 +100,8 @@ class MatterPages:
     stamps: range
 
 
-def _document(text: str) -> FPDF:
+def cjk_document(text: str) -> FPDF:
+    """An A4 fpdf2 document set in the CJK faces, with the fallbacks loaded when text needs them."""
     pdf = FPDF(format="A4", unit="mm")
     pdf.set_auto_page_break(auto=True, margin=20)
     present = [(name, path, index) for name, path, index in FACES if path.exists()]
@@ -199,7 +189,7 @@ def render_matter(cover: Cover, rows: Sequence[TocRow], notes: Notes, stamps: Se
     """Set the cover, the 目录, the 备考表 and the stamp overlays in one PDF and say which pages are which."""
     text = " ".join([*map(str, vars(cover).values()), *(f"{r.doc_no}{r.author}{r.title}{r.note}" for r in rows),
                      *notes.lines, notes.compiler])
-    pdf = _document(text)
+    pdf = cjk_document(text)
     marks = [0]
     for part in (lambda: _cover(pdf, cover), lambda: _toc(pdf, rows), lambda: _notes(pdf, notes),
                  lambda: _stamps(pdf, stamps)):
@@ -207,22 +197,6 @@ def render_matter(cover: Cover, rows: Sequence[TocRow], notes: Notes, stamps: Se
         marks.append(pdf.page)
     _save(pdf, out)
     return MatterPages(out, *(range(a, b) for a, b in zip(marks, marks[1:], strict=False)))
-
-
-def render_package_list(rows: Sequence[PackageRow], case_no: str, out: Path) -> Path:
-    """Write the list of the files in a handover package (checksums are in the bag's manifest)."""
-    pdf = _document(" ".join(f"{r.name}{r.title}" for r in rows) + case_no)
-    pdf.add_page()
-    pdf.set_font("serif", size=18)
-    pdf.cell(0, 12, "移 交 清 单", align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("serif", size=11)
-    pdf.cell(0, 8, f"案件编号：{case_no}　　包内文件的 sha256 见 manifest-sha256.txt", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(2)
-    with pdf.table(col_widths=(12, 88, 56, 16, 18), line_height=6, text_align="CENTER", repeat_headings=1) as table:
-        table.row(("序号", "文件", "题名", "件号", "字节"))
-        for r in rows:
-            table.row((str(r.seq), r.name, r.title, f"{r.item_no:04d}" if r.item_no else "", f"{r.size:,}"))
-    return _save(pdf, out)
 
 
 def _seal_box(pdf: FPDF, seal: tuple[tuple[str, str], ...], page_width: float) -> None:

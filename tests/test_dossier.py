@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import bagit
+import pdfplumber
 import pikepdf
 import pytest
 from conftest import AGENCY_CONTACT, SAMPLE_CASE, Daiban, make_pdf
@@ -146,7 +147,7 @@ def test_the_package_is_a_bag_any_bagit_tool_validates(daiban, finished, tmp_pat
         bag.extractall(tmp_path / "unzipped")
     root = f"{package.stem}/"
     assert {root + "bagit.txt", root + "manifest-sha256.txt", root + "data/移交档案.pdf",
-            root + "data/移交清单（包内文件）.pdf"} <= set(names)
+            root + "data/移交清单.pdf"} <= set(names)
     assert any(n.startswith(root + "data/原件/") and n.endswith("签署件.pdf") for n in names)
     assert any(n.endswith("备案证.pdf") for n in names)
     checked = json.loads(daiban("dossier", "verify", package, "--json").output)
@@ -182,7 +183,8 @@ def test_the_dossier_is_signed_and_a_change_shows_even_with_a_rewritten_manifest
         for path in sorted(p for p in root.rglob("*") if p.is_file()):
             out.write(path, str(path.relative_to(bag)))
     refused = json.loads(daiban("dossier", "verify", forged, "--json", code=11).output)
-    assert refused["problems"] == [{"path": "data/移交档案.pdf", "message": "数字签名不再有效：签名后内容被改动"}]
+    assert refused["problems"] == [{"path": "data/移交档案.pdf", "message": "数字签名不再有效：签名后内容被改动",
+                                    "code": "signature"}]
 
 
 def test_without_a_key_the_dossier_is_built_unsigned_and_says_so(tmp_path):
@@ -224,3 +226,21 @@ def test_a_file_that_is_not_a_pdf_goes_into_the_package_and_the_notes_say_so(dai
     with zipfile.ZipFile(built["package"]) as package:
         assert any(name.endswith("联审会议纪要.txt") and "/data/原件/" in name for name in package.namelist())
     assert "原件在移交包内" in page_text(built["pdf"], built["pages"] - 1)  # the 备考表
+
+
+def test_the_handover_list_in_the_bag_is_the_form_listing_exactly_the_bag(daiban, finished, tmp_path):
+    built = json.loads(daiban("dossier", finished, "--json").output)
+    with zipfile.ZipFile(built["package"]) as bag:
+        root = Path(built["package"]).stem
+        payload = sorted(n.removeprefix(f"{root}/") for n in bag.namelist() if n.startswith(f"{root}/data/"))
+        (tmp_path / "list.pdf").write_bytes(bag.read(f"{root}/data/移交清单.pdf"))
+    with pdfplumber.open(tmp_path / "list.pdf") as pdf:
+        text = "".join(page.extract_text() for page in pdf.pages)
+        rows = [row for page in pdf.pages for table in page.extract_tables() for row in table[1:] if row[1]]
+    assert text.startswith("移交清单") and "项目单位：晋城市泽州新能源科技有限公司" in text
+    listed = sorted(re.search(r"（(data/.+)）$", "".join(row[1].split())).group(1) for row in rows)
+    # The name column wraps a long file name; the names themselves hold spaces: compare without them.
+    assert listed == ["".join(n.split()) for n in payload if n != "data/移交清单.pdf"]
+    assert f"以上材料共{len(listed)}项" in text
+    volume = next(row for row in rows if "".join(row[1].split()).endswith("（data/移交档案.pdf）"))
+    assert volume[2] == "案卷" and volume[6] == str(built["pages"])

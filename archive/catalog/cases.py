@@ -57,6 +57,8 @@ class Case:
     retention: str
     opened: str
     updated: str
+    sealed: str | None = None
+    seal_head: str | None = None
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,7 @@ def _to_case(conn: Connection, row) -> Case:
         agents=[p.name for p in current if p.role == Role.AGENT],
     )
     return Case(row.id, row.case_no, row.year, facts, CaseStatus(row.status), row.suspend_code,
-                row.suspend_reason, row.folder, row.retention, row.opened, row.updated)
+                row.suspend_reason, row.folder, row.retention, row.opened, row.updated, row.sealed, row.seal_head)
 
 
 def load_case(conn: Connection, case_no: str) -> Case:

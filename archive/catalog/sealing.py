@@ -87,3 +87,14 @@ def number_supplement(conn: Connection, archive: Archive, case_id: int, item_nos
 def seal_year(conn: Connection, case_id: int) -> int:
     """The 年度 of a sealed case's 档号 (the year it was sealed)."""
     return int(conn.execute(select(cases.c.sealed).where(cases.c.id == case_id)).scalar()[:4])
+
+
+def shared_references(archive: Archive) -> dict[str, list[str]]:
+    """档号 given to more than one item, with the items (案件编号 件号) that carry each."""
+    with archive.read() as conn:
+        rows = conn.execute(select(items.c.reference, items.c.item_no, cases.c.case_no).join(cases)
+                            .where(items.c.reference.is_not(None))).all()
+    holders: dict[str, list[str]] = {}
+    for row in rows:
+        holders.setdefault(row.reference, []).append(f"{row.case_no} 件号{row.item_no:04d}")
+    return {ref: found for ref, found in holders.items() if len(found) > 1}

@@ -3,6 +3,7 @@
 import errno
 import getpass
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -51,6 +52,18 @@ class Archive:
     def close(self) -> None:
         """Release the catalog's connections."""
         self.engine.dispose()
+
+
+def sqlite_version() -> str:
+    """The version of the SQLite library the catalog is kept with."""
+    return sqlite3.sqlite_version
+
+
+def integrity_problems(archive: Archive) -> list[str]:
+    """What SQLite's own integrity check finds wrong in the catalog file (nothing when it is sound)."""
+    with archive.read() as conn:
+        found = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check")]
+    return [] if found == ["ok"] else found
 
 
 # SQLite's words for a catalog that cannot be written, as the errno of the same failure on a file.

@@ -19,7 +19,9 @@ from archive.catalog.cases import Case, get_case
 from archive.catalog.documents import CaseItem, case_items
 from archive.catalog.session import Archive
 from archive.content.fileinfo import sha256_of
-from archive.outputs.package import DOSSIER_NAME, PackedFile, make_package
+from archive.outputs.context import FormValues
+from archive.outputs.forms import render_unfiled
+from archive.outputs.package import DOSSIER_NAME, LIST_NAME, PackedFile, make_package
 from docgen.assembly import VolumePart, assemble, page_sizes
 from docgen.frontmatter import Cover, Notes, Stamp, TocRow, render_matter, uncovered
 from docgen.signature import sign_pdf
@@ -182,11 +184,26 @@ def _coverage(case_no: str, cover: Cover, rows: list[TocRow], notes: Notes) -> l
     return [warning]
 
 
-def _packed(archive: Archive, dossier_pdf: Path, handed: list[CaseItem]) -> list[PackedFile]:
+def _packed(archive: Archive, volume: Path, entries: list[DossierEntry], handed: list[CaseItem]) -> list[PackedFile]:
     """The dossier, then every original handed over (signed copies, uploads, photos) under 原件/."""
-    originals = [PackedFile(archive.root.path / f.path, f"原件/{Path(f.path).name}", item.title, item.item_no)
+    originals = [PackedFile(archive.root.path / f.path, f"原件/{Path(f.path).name}", item.title, f.kind.label,
+                            next((g.doc_no for g in item.files if g.doc_no), ""),
+                            "原件扫描件" if f.kind == DocKind.SIGNED else "电子件", f.pages)
                  for item in handed for f in item.files if f.state == DocState.FILED and f.kind in PACKED_KINDS]
-    return [PackedFile(dossier_pdf, DOSSIER_NAME, "移交档案（本卷）"), *originals]
+    reference = _volume_reference(entries) if any(e.reference for e in entries) else ""
+    whole = PackedFile(volume, DOSSIER_NAME, f"移交档案（案卷封面、卷内目录、{len(entries)} 件、卷内备考表）", "案卷",
+                       reference)
+    return [whole, *originals]
+
+
+def _handover_list(archive: Archive, case_no: str, packed: list[PackedFile], pages: int, work: Path) -> PackedFile:
+    """The 移交清单 form filled with exactly what the bag holds besides itself, one row per file named with
+    its path in the bag."""
+    rows = [{"name": f"{f.title}（data/{f.name}）", "kind": f.kind, "doc_no": f.doc_no, "form": f.copy,
+             "copies": "1", "pages": str(pages if f.name == DOSSIER_NAME else f.pages or ""), "note": ""}
+            for f in packed]
+    pdf = render_unfiled(archive, case_no, "handover", FormValues(data={"handover": {"items": rows}}), work)
+    return PackedFile(pdf, LIST_NAME, "移交清单", "表单")
 
 
 def _bag_info(archive: Archive, case: Case, cover: Cover, today: date) -> dict[str, str]:
@@ -253,7 +270,9 @@ def build_dossier(archive: Archive, case_no: str, out_dir: Path | None = None, i
         out.parent.mkdir(parents=True, exist_ok=True)
         volume = assemble(matter, parts, out, f"{case_no} {case.facts.project_name} 移交档案")
         warnings += _unembedded(entries, volume.unembedded) + _sign(archive, out, work)
-        package = make_package(_packed(archive, out, [c.item for c in chosen] + loose),
+        packed = _packed(archive, out, entries, [c.item for c in chosen] + loose)
+        packed.append(_handover_list(archive, case_no, packed, volume.pages, work))
+        package = make_package(packed,
                                _bag_info(archive, case, cover, today),
                                out.with_name(f"{case_no} 移交包.zip"), work / "bag")
     digest, package_digest = sha256_of(out), sha256_of(package)

@@ -87,6 +87,16 @@ def generate_forms(archive: Archive, case_no: str, form_ids: list[str], values: 
                 for spec, f in zip(specs, forms, strict=True)]
 
 
+def render_unfiled(archive: Archive, case_no: str, form_id: str, values: FormValues, out_dir: Path,
+                   when: date | None = None) -> Path:
+    """Render one form of a case to a PDF in out_dir without filing it (a list that goes with an export)."""
+    spec = archive.forms.require(form_id)
+    form = form_context(archive, case_context(archive, case_no), spec, values, when or date.today())
+    (docx,) = render_forms([RenderJob(spec, form.context)], [out_dir / f"{form_id}.docx"], _template_dirs(archive))
+    (pdf,) = convert_to_pdf([docx], out_dir)
+    return pdf
+
+
 def generate_packet(archive: Archive, case_no: str, stage: str, values: FormValues | None = None,
                     when: date | None = None) -> Packet:
     """Generate every form of a stage for the case and merge their PDFs into one print file."""

@@ -1,5 +1,5 @@
 """The handover package (移交包): a zipped BagIt bag (RFC 8493, bagit-python) holding the dossier PDF, every
-original handed over as its own file and the list of what is in it, with sha256 manifests; and its check,
+original handed over as its own file and the 移交清单 of what is in it, with sha256 manifests; and its check,
 which anyone can also make with any BagIt tool."""
 
 import os
@@ -12,21 +12,23 @@ from pathlib import Path, PurePosixPath
 import bagit
 
 from archive.base.errors import InputFileError
-from docgen.frontmatter import PackageRow, render_package_list
 from docgen.signature import SignatureCheck, check_signature
 
-LIST_NAME = "移交清单（包内文件）.pdf"
+LIST_NAME = "移交清单.pdf"
 DOSSIER_NAME = "移交档案.pdf"
 
 
 @dataclass(frozen=True)
 class PackedFile:
-    """A file to put in the bag: where it is, its name under data/, and what the list says of it."""
+    """A file to put in the bag: where it is, its name under data/, and what the 移交清单 says of it."""
 
     source: Path
     name: str
     title: str
-    item_no: int | None = None
+    kind: str
+    doc_no: str = ""
+    copy: str = "电子件"
+    pages: int | None = None
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class PackageProblem:
 
     path: str
     message: str
+    code: str = "structure"
 
 
 @dataclass(frozen=True)
@@ -62,16 +65,13 @@ def _link_or_copy(source: Path, target: Path) -> None:
 
 
 def make_package(files: list[PackedFile], info: dict[str, str], out_zip: Path, work: Path) -> Path:
-    """Write the bag of these files with its list and bag-info, zipped, to out_zip."""
+    """Write the bag of these files with its bag-info, zipped, to out_zip."""
     bag_dir = work / out_zip.stem
     bag_dir.mkdir(parents=True)
-    rows = []
-    for n, f in enumerate(files, start=1):
+    for f in files:
         target = bag_dir / f.name
         target.parent.mkdir(parents=True, exist_ok=True)
         _link_or_copy(f.source, target)
-        rows.append(PackageRow(n, f"data/{f.name}", f.title, f.item_no, target.stat().st_size))
-    render_package_list(rows, info.get("External-Identifier", ""), bag_dir / LIST_NAME)
     bagit.make_bag(str(bag_dir), bag_info=info, checksums=["sha256"])
     partial = out_zip.with_name(out_zip.name + ".part")
     # Scans and PDFs are compressed already: deflating them again took 50 s for a 500-page dossier.
@@ -80,6 +80,27 @@ def make_package(files: list[PackedFile], info: dict[str, str], out_zip: Path, w
             archive.write(path, str(PurePosixPath(bag_dir.name, *path.relative_to(bag_dir).parts)))
     partial.replace(out_zip)
     return out_zip
+
+
+# Public, documented compressions any unzip reads (DA/T 70 3-4: no non-public compression).
+OPEN_COMPRESSIONS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})
+
+
+def _zip_problems(zip_path: Path) -> list[PackageProblem]:
+    """Members that are encrypted or compressed in a way an ordinary unzip may not read."""
+    problems = []
+    try:
+        archive = zipfile.ZipFile(zip_path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputFileError(f"{zip_path}：不是可读取的 zip 文件（{exc}）") from exc
+    with archive:
+        for member in archive.infolist():
+            if member.flag_bits & 0x1:
+                problems.append(PackageProblem(member.filename, "已加密，接收方无法打开", "encrypted"))
+            elif member.compress_type not in OPEN_COMPRESSIONS:
+                problems.append(PackageProblem(member.filename, f"使用非通用压缩方法（{member.compress_type}），"
+                                                                "接收方可能无法解开", "compression"))
+    return problems
 
 
 def _extract(zip_path: Path, into: Path) -> Path:
@@ -100,16 +121,18 @@ def _extract(zip_path: Path, into: Path) -> Path:
 def _problem(detail: object) -> PackageProblem:
     if isinstance(detail, bagit.ChecksumMismatch):
         return PackageProblem(str(detail.path), f"{detail.algorithm} 不符：清单记为 {detail.expected}，"
-                                                f"实为 {detail.found}（文件被改动）")
+                                                f"实为 {detail.found}（文件被改动）", "checksum")
     if isinstance(detail, bagit.FileMissing):
-        return PackageProblem(str(detail.path), "清单中登记了，包内却没有")
+        return PackageProblem(str(detail.path), "清单中登记了，包内却没有", "missing")
     if isinstance(detail, bagit.UnexpectedFile):
-        return PackageProblem(str(detail.path), "包内多出未登记的文件")
+        return PackageProblem(str(detail.path), "包内多出未登记的文件", "unexpected")
     return PackageProblem("", str(detail))
 
 
 def check_package(zip_path: Path) -> PackageCheck:
     """Validate a handover package as any BagIt tool would, naming each file that fails."""
+    if unreadable := _zip_problems(Path(zip_path)):
+        return PackageCheck(Path(zip_path), {}, 0, unreadable)
     with tempfile.TemporaryDirectory(prefix="daiban-bag-") as tmp:
         root = _extract(Path(zip_path), Path(tmp))
         try:
@@ -117,14 +140,14 @@ def check_package(zip_path: Path) -> PackageCheck:
         except bagit.BagError as exc:
             raise InputFileError(f"{zip_path}：BagIt 结构不完整（{exc}）") from exc
         info = {k: v if isinstance(v, str) else "；".join(v) for k, v in bag.info.items()}
+        problems = []
         try:
             bag.validate()
-            problems = []
         except bagit.BagValidationError as exc:
             problems = [_problem(d) for d in exc.details] or [PackageProblem("", exc.message)]
         dossier = root / "data" / DOSSIER_NAME
         signature = check_signature(dossier) if dossier.is_file() else None
         if signature is not None and signature.signed and not signature.ok:
             # A dossier changed and its manifest rewritten to match still shows: the signature breaks.
-            problems.append(PackageProblem(f"data/{DOSSIER_NAME}", "数字签名不再有效：签名后内容被改动"))
+            problems.append(PackageProblem(f"data/{DOSSIER_NAME}", "数字签名不再有效：签名后内容被改动", "signature"))
         return PackageCheck(Path(zip_path), info, len(list(bag.payload_files())), problems, signature)
