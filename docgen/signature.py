@@ -70,8 +70,9 @@ def make_self_signed(folder: Path, common_name: str) -> tuple[Path, Path]:
     return key_path, cert_path
 
 
-def sign_pdf(source: Path, out: Path, key: Path, cert: Path, reason: str, location: str) -> Path:
-    """Sign a PDF (PAdES baseline B, SHA-256) with the key and certificate, writing it to out."""
+def sign_pdf(pdf: Path, key: Path, cert: Path, reason: str, location: str) -> Path:
+    """Sign a PDF in place (PAdES baseline B, SHA-256) with the key and certificate: the signature is an
+    incremental update appended to the file, so a volume of a gigabyte is not copied again."""
     try:
         signer = signers.SimpleSigner.load(str(key), str(cert))
     except (OSError, ValueError) as exc:
@@ -80,9 +81,9 @@ def sign_pdf(source: Path, out: Path, key: Path, cert: Path, reason: str, locati
         raise UsageError(f"无法读取签名密钥或证书：{key}，{cert}")
     meta = signers.PdfSignatureMetadata(field_name=FIELD_NAME, subfilter=fields.SigSeedSubFilter.PADES,
                                         md_algorithm="sha256", reason=reason, location=location)
-    with source.open("rb") as inf, out.open("wb") as outf:
-        signers.sign_pdf(IncrementalPdfFileWriter(inf), meta, signer=signer, output=outf)
-    return out
+    with pdf.open("r+b") as handle:
+        signers.sign_pdf(IncrementalPdfFileWriter(handle), meta, signer=signer, in_place=True)
+    return pdf
 
 
 def check_signature(pdf: Path, cert: Path | None = None) -> SignatureCheck:

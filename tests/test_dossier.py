@@ -2,9 +2,12 @@
 page labels, archival page numbers that match the 卷内目录, 归档章 once sealed, internal papers left out."""
 
 import json
+import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -244,3 +247,18 @@ def test_the_handover_list_in_the_bag_is_the_form_listing_exactly_the_bag(daiban
     assert f"以上材料共{len(listed)}项" in text
     volume = next(row for row in rows if "".join(row[1].split()).endswith("（data/移交档案.pdf）"))
     assert volume[2] == "案卷" and volume[6] == str(built["pages"])
+
+
+def test_a_dossier_written_to_another_filesystem_arrives_whole_and_signed(daiban, finished):
+    # /dev/shm is a tmpfs: the signed volume cannot be renamed there from the data root's scratch folder.
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or os.stat(shm).st_dev == os.stat(daiban.root).st_dev:
+        pytest.skip("no second filesystem to write to")
+    out = Path(tempfile.mkdtemp(dir=shm))
+    try:
+        built = json.loads(daiban("dossier", finished, "--out", out, "--json").output)
+        assert Path(built["pdf"]).parent == out and not list(out.glob(".*"))
+        checked = json.loads(daiban("dossier", "verify", built["package"], "--json").output)
+        assert checked["ok"] and checked["signature"]["ok"]
+    finally:
+        shutil.rmtree(out)

@@ -3,8 +3,10 @@ every 件 handed over in archival order (the signed copy where there is one, els
 uploaded approvals and licences), stamped with archival page numbers (and 归档章 once sealed), then the
 卷内备考表 saying what is in it and what is not, and why."""
 
+import errno
 import logging
 import os
+import shutil
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -230,16 +232,28 @@ def _unembedded(entries: list[DossierEntry], pages: dict[int, list[str]]) -> lis
     return found
 
 
-def _sign(archive: Archive, pdf: Path, work: Path) -> list[str]:
+def _sign(archive: Archive, pdf: Path) -> list[str]:
     """Sign the volume with the agency's key (PAdES), or say that no key is configured."""
     settings = archive.settings
     if not (settings.signing_key and settings.signing_cert):
         return ["未配置签名密钥和证书（daiban.toml [signing]），移交档案未加数字签名"]
     root = archive.root.path
-    signed = sign_pdf(pdf, work / "signed.pdf", root / settings.signing_key, root / settings.signing_cert,
-                      reason="移交档案", location=settings.agency.city or settings.agency.name)
-    os.replace(signed, pdf)
+    sign_pdf(pdf, root / settings.signing_key, root / settings.signing_cert, reason="移交档案",
+             location=settings.agency.city or settings.agency.name)
     return []
+
+
+def _publish(built: Path, out: Path) -> None:
+    """Put the finished volume at out whole: a rename, or a copy renamed into place on another filesystem."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.replace(built, out)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+        partial = out.with_name(f".{out.name}.part")
+        shutil.copyfile(built, partial)
+        os.replace(partial, out)
 
 
 def dossier_path(archive: Archive, case_no: str, out_dir: Path | None = None) -> Path:
@@ -267,9 +281,10 @@ def build_dossier(archive: Archive, case_no: str, out_dir: Path | None = None, i
                   for e, pages in zip(entries, sizes, strict=True) for k, (width, height) in enumerate(pages)]
         matter = render_matter(cover, rows, notes, stamps, work / "matter.pdf")
         parts = [VolumePart(e.title, c.pdf, f"{c.item.main.stage}阶段") for e, c in zip(entries, chosen, strict=True)]
-        out.parent.mkdir(parents=True, exist_ok=True)
-        volume = assemble(matter, parts, out, f"{case_no} {case.facts.project_name} 移交档案")
-        warnings += _unembedded(entries, volume.unembedded) + _sign(archive, out, work)
+        # Built and signed in the scratch folder: out is never a half-signed volume.
+        volume = assemble(matter, parts, work / "volume.pdf", f"{case_no} {case.facts.project_name} 移交档案")
+        warnings += _unembedded(entries, volume.unembedded) + _sign(archive, volume.path)
+        _publish(volume.path, out)
         packed = _packed(archive, out, entries, [c.item for c in chosen] + loose)
         packed.append(_handover_list(archive, case_no, packed, volume.pages, work))
         package = make_package(packed,
