@@ -133,6 +133,12 @@ def test_a_package_changed_after_handover_fails_the_handover_items(daiban, hande
     assert items[("移交", "3-4")]["outcome"] == "通过"
     assert any(original.split("/", 1)[1] in e for e in items[("移交", "1-1")]["evidence"])
     assert items[("归档", "1-1")]["outcome"] == "通过"  # the case file itself is intact
+    package.write_bytes(b"not a zip")
+    items = report(daiban, handed_over, tmp_path / "r.html", code=11)
+    assert all("不是可读取的 zip 文件" in items[("移交", n)]["evidence"][0] for n in ("1-5", "2-4", "3-4"))
+    package.unlink()
+    items = report(daiban, handed_over, tmp_path / "r.html", code=11)
+    assert "移交包文件已不在原处" in items[("移交", "1-5")]["evidence"][0]
 
 
 def test_a_virus_scanner_on_the_path_is_run_and_its_finding_fails(daiban, handed_over, tmp_path, monkeypatch):

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from archive.base.environment import MISSING, environment
+from archive.base.errors import InputFileError
 from archive.base.terms import DocKind, DocState
 from archive.casework.audit import audit_case
 from archive.casework.facts import credit_code_problem
@@ -84,6 +85,7 @@ class _Facts:
     opened: list[_Stored]
     missing: list[str]
     handovers: list[Handover]
+    log: list[events.Event]
     scanner: str | None
     today: date
 
@@ -100,12 +102,8 @@ def _handover(archive: Archive, case_no: str, built: list[events.Event]) -> Hand
         return Handover(case_no, event, package, None, "移交包文件已不在原处")
     try:
         return Handover(case_no, event, package, check_package(package))
-    except Exception as exc:  # noqa: BLE001 - an unreadable package is a finding of the check, not a crash
+    except InputFileError as exc:  # an unreadable package is a finding of the check, not a crash
         return Handover(case_no, event, package, None, str(exc))
-
-
-def _scanner() -> str | None:
-    return shutil.which("clamscan")
 
 
 def _gather(archive: Archive, case_no: str | None, anchor: str | None, today: date) -> _Facts:
@@ -120,7 +118,9 @@ def _gather(archive: Archive, case_no: str | None, anchor: str | None, today: da
     log = events.read_log(archive, case_no)
     handovers = [h for c in chosen if (h := _handover(archive, c.case_no, [
         e for e in log if e.action == "dossier.built" and e.case_no == c.case_no]))]
-    return _Facts(archive, chosen, found, verified, opened, missing, handovers, _scanner(), today)
+    numbers = {c.case_no for c in chosen}
+    return _Facts(archive, chosen, found, verified, opened, missing, handovers,
+                  [e for e in log if e.case_no in numbers], shutil.which("clamscan"), today)
 
 
 def _shown(lines: list[str]) -> list[str]:
@@ -317,8 +317,7 @@ def _carrier(facts: _Facts) -> Judged:
 
 def _process(facts: _Facts) -> Judged:
     failures = _findings(facts, "event_chain", "event_guard", "head_mismatch")
-    unnamed = [f"事件 #{e.seq}（{e.label}）没有记录操作人" for c in facts.cases
-               for e in events.read_log(facts.archive, c.case_no) if not e.actor.strip()]
+    unnamed = [f"事件 #{e.seq}（{e.label}）没有记录操作人" for e in facts.log if not e.actor.strip()]
     seals = [f"{c.case_no} 归档时事件链头 {c.seal_head}" for c in facts.cases if c.seal_head]
     return _verdict(failures + unnamed, [f"事件日志 {facts.verified.events} 条，哈希链完整，防篡改触发器在位，"
                                          f"当前链头 {facts.verified.head}", *seals,
