@@ -436,6 +436,79 @@ def dossier_verify(zip_path, as_json):
         _exit(ExitCode.INTEGRITY)
 
 
+@main.group()
+def calendar():
+    """工作日日历：法定节假日与调休（内置数据到 2026 年，此后的年份由机构按国务院公布的安排添加）。"""
+
+
+@calendar.command("show")
+@root_option
+@click.argument("year", type=click.IntRange(2004, 2100))
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+def calendar_show(year, as_json):
+    """显示某年的放假日（周一至周五）和调休上班日（周末），以及数据来源。"""
+    from archive.casework.workcalendar import show_year
+
+    view = show_year(_archive(), year)
+    if as_json:
+        _json(view)
+        return
+    click.echo(f"{view.year} 年：{view.source}，工作日 {view.workdays} 天")
+    click.echo("放假（工作日）：" + ("、".join(f"{d:%m-%d}" for d in view.days_off) or "无"))
+    click.echo("调休上班（周末）：" + ("、".join(f"{d:%m-%d}" for d in view.make_up) or "无"))
+
+
+@calendar.command("add-year")
+@root_option
+@click.argument("year", type=click.IntRange(2004, 2100))
+@click.argument("source", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--replace", is_flag=True, help="替换 calendar.toml 中已有的该年安排")
+def calendar_add_year(year, source, replace):
+    """添加一年的节假日安排（TOML 文件，含 [年份] 一节：days_off 放假日期，make_up 调休上班日），校验后记入日志。"""
+    from archive.casework.workcalendar import add_year
+
+    view = add_year(_archive(), year, source, replace)
+    click.echo(f"已添加 {view.year} 年的节假日安排：放假 {len(view.days_off)} 个工作日，"
+               f"调休上班 {len(view.make_up)} 个周末日，全年工作日 {view.workdays} 天")
+
+
+@main.command("due")
+@root_option
+@click.option("--days", type=click.IntRange(0, 366), default=14, show_default=True, help="列出今后多少天内到期的事项")
+@click.option("--overdue", "overdue_only", is_flag=True, help="只列出已逾期的")
+@click.option("--manager", help="只列出某位项目长的案件")
+@click.option("--ics", "ics_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="同时写出日历文件（.ics），可导入任何日历软件")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+def due_cmd(days, overdue_only, manager, ics_path, as_json):
+    """到期事项：已逾期和即将到期的时限（按中国法定工作日计算），按日期排列。"""
+    from archive.casework.deadlines import due
+    from archive.outputs.ics import due_calendar
+
+    archive = _archive()
+    listing = (due_calendar(archive, ics_path, days, overdue_only, manager) if ics_path
+               else due(archive, days, overdue_only, manager))
+    if as_json:
+        _json({"today": listing.today, "unknown_years": listing.unknown_years,
+               "deadlines": [dataclasses.asdict(d) | {"estimated": d.estimated, "overdue": d.overdue(listing.today)}
+                             for d in listing.deadlines]})
+        return
+    _table(f"到期事项（{listing.today} 起 {days} 天内及已逾期）", ["到期日", "状态", "案件", "项目长", "事项", "依据"],
+           [[f"{d.due}{'（估算）' if d.estimated else ''}", _due_state(d.due, listing.today), d.case_no or "机构",
+             d.manager, d.what, d.basis] for d in listing.deadlines])
+    for year in listing.unknown_years:
+        click.echo(f"注意：{year} 年的节假日安排尚无数据，标“估算”的日期只按周末计算；国务院公布后请运行 "
+                   f"daiban calendar add-year {year} 文件")
+    if ics_path:
+        click.echo(f"日历文件：{ics_path}（{len(listing.deadlines)} 项）")
+
+
+def _due_state(day, today) -> str:
+    if day < today:
+        return f"逾期 {(today - day).days} 天"
+    return "今天到期" if day == today else f"还有 {(day - today).days} 天"
+
+
 @main.command("audit")
 @root_option
 @click.argument("case_no", required=False)
@@ -503,11 +576,12 @@ def matter_list(case_no, stage, as_json):
 @root_option
 @click.argument("case_no")
 @click.argument("matter_id", type=int)
-def matter_accept(case_no, matter_id):
-    """事项已被审批部门受理。"""
+@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="受理日期 YYYY-MM-DD（默认今天）")
+def matter_accept(case_no, matter_id, on):
+    """事项已被审批部门受理（办理时限自受理日起按工作日计算）。"""
     from archive.casework.matters import accept_matter
 
-    done = accept_matter(_archive(), case_no, matter_id)
+    done = accept_matter(_archive(), case_no, matter_id, on.date() if on else None)
     click.echo(f"事项 {done.id} {done.name}：{done.status}")
 
 
@@ -515,11 +589,12 @@ def matter_accept(case_no, matter_id):
 @root_option
 @click.argument("case_no")
 @click.argument("matter_id", type=int)
-def matter_done(case_no, matter_id):
+@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="办结日期 YYYY-MM-DD（默认今天）")
+def matter_done(case_no, matter_id, on):
     """事项办结（销号）。"""
     from archive.casework.matters import finish_matter
 
-    done = finish_matter(_archive(), case_no, matter_id)
+    done = finish_matter(_archive(), case_no, matter_id, on.date() if on else None)
     click.echo(f"事项 {done.id} {done.name}：{done.status}")
 
 

@@ -17,7 +17,7 @@ run init --agency "晋城市政务服务中心项目代办服务中心" --short 
 CASE=$(daiban case new --from demo/case.toml --json | python -c 'import json,sys; print(json.load(sys.stdin)["case_no"])')
 printf '\n\033[1m$ daiban case new --from demo/case.toml\033[0m\n已立案：%s\n' "$CASE"
 run matter add "$CASE" --stage 立项 --name "企业投资项目备案" --level 县级 --dept "泽州县行政审批服务管理局" --days 1
-run matter add "$CASE" --stage 立项 --name "建设项目用地预审与选址意见书" --level 市级 --dept "晋城市规划和自然资源局" --days 10 --parallel
+run matter add "$CASE" --stage 立项 --name "建设项目用地预审与选址意见书" --level 市级 --dept "晋城市规划和自然资源局" --days 30 --parallel
 run matter add "$CASE" --stage 工程 --name "建设工程规划许可证核发" --level 市级 --dept "晋城市规划和自然资源局" --days 5
 run matter add "$CASE" --stage 施工 --name "建筑工程施工许可证核发" --level 市级 --dept "晋城市行政审批服务管理局" --days 3
 
@@ -54,7 +54,15 @@ run search 審批事項 --limit 2
 
 say "出具服务方案，案件进入“办理”；其余审批事项逐项办结"
 run render "$CASE" plan --set "key_points=用地预审与规划许可并联办理" --set "optimization=施工图审查与消防审查合并"
-for MATTER in 2 3 4; do daiban matter accept "$CASE" "$MATTER" > /dev/null; daiban matter done "$CASE" "$MATTER" > /dev/null; done
+run matter accept "$CASE" 2 --date 2026-11-23
+run matter accept "$CASE" 3 --date 2026-11-02
+
+say "到期事项：按法定工作日（节假日、调休）计算；2027 年尚无国务院安排的数据，相关日期标为估算"
+run due --days 60 --ics "$DAIBAN_ROOT/exports/到期事项.ics"
+run calendar show 2027
+
+for MATTER in 2 3; do daiban matter done "$CASE" "$MATTER" > /dev/null; done
+daiban matter accept "$CASE" 4 > /dev/null; daiban matter done "$CASE" 4 > /dev/null
 run matter list "$CASE"
 
 say "办结：生成办结单与移交清单，企业签字后扫描入库"

@@ -1,5 +1,7 @@
 """审批事项 services: a case's checklist per approval stage, 待办 → 已受理 → 已办结 (销号管理)."""
 
+from datetime import date
+
 from archive.base.errors import UsageError
 from archive.base.terms import LEVELS, STAGES, MatterStatus
 from archive.casework.values import checked_text
@@ -44,21 +46,26 @@ def list_matters(archive: Archive, case_no: str, stage: str | None = None) -> li
     return found
 
 
-def _advance(archive: Archive, case_no: str, matter_id: int, target: MatterStatus) -> Matter:
+def _advance(archive: Archive, case_no: str, matter_id: int, target: MatterStatus, on: date | None) -> Matter:
+    if on is not None and on > date.today():
+        raise UsageError(f"日期 {on} 在今天之后：只能记录已经发生的办理步骤")
+
     def allowed(current: Matter) -> None:
         if current.status == MatterStatus.DONE:
             raise UsageError(f"事项“{current.name}”已办结（销号），不能再变更")
         if current.status == target:
             raise UsageError(f"事项“{current.name}”已是“{target}”状态")
+        if on is not None and current.accepted and on.isoformat() < current.accepted[:10]:
+            raise UsageError(f"日期 {on} 早于事项“{current.name}”的受理日期 {current.accepted[:10]}")
 
-    return catalog_matters.set_matter_status(archive, case_no, matter_id, target, allowed)
-
-
-def accept_matter(archive: Archive, case_no: str, matter_id: int) -> Matter:
-    """Record that the approval body accepted the matter (已受理)."""
-    return _advance(archive, case_no, matter_id, MatterStatus.ACCEPTED)
+    return catalog_matters.set_matter_status(archive, case_no, matter_id, target, allowed, on)
 
 
-def finish_matter(archive: Archive, case_no: str, matter_id: int) -> Matter:
-    """Record the matter as done (已办结, 销号); a 待办 matter may be 销号 directly."""
-    return _advance(archive, case_no, matter_id, MatterStatus.DONE)
+def accept_matter(archive: Archive, case_no: str, matter_id: int, on: date | None = None) -> Matter:
+    """Record that the approval body accepted the matter (已受理), today or on the day given."""
+    return _advance(archive, case_no, matter_id, MatterStatus.ACCEPTED, on)
+
+
+def finish_matter(archive: Archive, case_no: str, matter_id: int, on: date | None = None) -> Matter:
+    """Record the matter as done (已办结, 销号), today or on the day given; a 待办 matter may be 销号 directly."""
+    return _advance(archive, case_no, matter_id, MatterStatus.DONE, on)

@@ -3,6 +3,7 @@
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, select
 
@@ -204,6 +205,14 @@ def cases_with_form(archive: Archive, form_id: str, year: int) -> int:
         return conn.execute(select(func.count(func.distinct(documents.c.case_id))).join(cases).where(
             documents.c.form_id == form_id, documents.c.kind == DocKind.GENERATED,
             cases.c.year == year)).scalar()
+
+
+def form_filed_dates(archive: Archive, form_id: str) -> list[date]:
+    """The days on which any copy of a form was filed, in any case (for agency-level deadlines)."""
+    with archive.read() as conn:
+        rows = conn.execute(select(documents.c.doc_date, documents.c.filed).where(
+            documents.c.form_id == form_id, documents.c.state == DocState.FILED)).all()
+    return [date.fromisoformat((r.doc_date or r.filed)[:10]) for r in rows]
 
 
 def generated_pdf_id(archive: Archive, case_no: str, form_id: str, version: int) -> int | None:

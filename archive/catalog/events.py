@@ -29,7 +29,7 @@ ACTION_LABELS = {
     "backup.made": "备份", "backup.restored": "由备份恢复", "input.failed": "拒收文件",
     "settings.changed": "修改机构设置", "document.regrouped": "并入件（目录库升级）",
     "case.supplemented": "归档后补充", "dossier.built": "生成移交档案",
-    "checks.reported": "四性检测",
+    "checks.reported": "四性检测", "due.listed": "查看到期事项", "calendar.year_added": "添加年度节假日安排",
 }
 
 
@@ -42,7 +42,9 @@ DETAIL_LABELS = {
     "project": "项目", "unit": "单位", "status": "状态", "note": "说明", "query": "检索词",
     "hits": "命中", "review_id": "待审核号", "backend": "索引后端", "documents": "件数",
     "source_bytes": "来源文件名原始字节", "text_sha256": "文字内容", "reader": "提取方法",
-    "key": "设置项", "item_no": "件号", "path": "文件",
+    "key": "设置项", "item_no": "件号", "path": "文件", "on": "日期", "days": "天数", "overdue": "仅逾期",
+    "manager": "项目长", "year": "年度", "days_off": "放假天数", "make_up": "调休上班天数",
+    "replaced": "替换",
 }
 
 

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 
@@ -87,15 +88,17 @@ def list_matters(archive: Archive, case_no: str) -> list[Matter]:
 
 
 def set_matter_status(archive: Archive, case_no: str, matter_id: int, target: MatterStatus,
-                      guard: Callable[[Matter], None]) -> Matter:
-    """Move a matter to target once guard (the matter rules) accepts its current state, in one transaction."""
+                      guard: Callable[[Matter], None], on: date | None = None) -> Matter:
+    """Move a matter to target once guard (the matter rules) accepts its current state, in one transaction;
+    on is the day it happened when that was not today."""
     with archive.write() as conn:
         case_id = case_row(conn, case_no).id
         current = _load(conn, case_id, case_no, matter_id)
         guard(current)
-        stamp = events.now()
+        stamp = on.isoformat() if on else events.now()
         values = {"status": target, "done" if target == MatterStatus.DONE else "accepted": stamp}
         conn.execute(matters.update().where(matters.c.id == matter_id).values(**values))
         events.append(conn, archive.actor, "matter.status", case_no=case_no, matter=matter_id,
-                      name=current.name, old=current.status, new=target)
+                      name=current.name, old=current.status, new=target,
+                      **({"on": on.isoformat()} if on else {}))
         return _load(conn, case_id, case_no, matter_id)

@@ -30,6 +30,11 @@ class DataRoot:
         return self.path / SETTINGS_FILE
 
     @property
+    def calendar_file(self) -> Path:
+        """The agency's published holiday schedules (calendar.toml), read over chinesecalendar's."""
+        return self.path / "calendar.toml"
+
+    @property
     def catalog_file(self) -> Path:
         """Path of the SQLite catalog."""
         return self.path / CATALOG_FILE

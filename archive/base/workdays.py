@@ -1,0 +1,64 @@
+"""Chinese working days (工作日): weekends, public holidays and 调休 make-up working days.
+
+A year's schedule comes from the agency's own calendar file when it has one (the State Council's
+notice, published each November), else from chinesecalendar (2004–2026 in 1.11.0). For a year neither
+knows, only weekends are counted and every date computed through it is marked as an estimate (估算):
+a deadline must never look exact when the holidays behind it are unknown.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import chinese_calendar
+
+SATURDAY = 5
+
+
+@dataclass(frozen=True)
+class YearSchedule:
+    """One year as published: the weekdays that are days off, and the weekend days that are working days."""
+
+    days_off: frozenset[date] = frozenset()
+    make_up: frozenset[date] = frozenset()
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    """The working-day calendar: the agency's published years over chinesecalendar's."""
+
+    published: dict[int, YearSchedule] = field(default_factory=dict)
+
+    def is_workday(self, day: date) -> tuple[bool, bool]:
+        """Whether day is a working day, and whether that is only estimated (no data for its year)."""
+        if (schedule := self.published.get(day.year)) is not None:
+            return (day in schedule.make_up or (day.weekday() < SATURDAY and day not in schedule.days_off)), False
+        try:
+            return chinese_calendar.is_workday(day), False
+        except NotImplementedError:
+            return day.weekday() < SATURDAY, True
+
+
+@dataclass(frozen=True)
+class Due:
+    """A date counted in working days, and the years whose holidays were unknown (then it is 估算)."""
+
+    day: date
+    unknown_years: tuple[int, ...] = ()
+
+    @property
+    def estimated(self) -> bool:
+        """True when a year without holiday data was counted through."""
+        return bool(self.unknown_years)
+
+
+def add_workdays(calendar: WorkCalendar, start: date, count: int) -> Due:
+    """The count-th working day after start (start itself not counted; 0 gives start)."""
+    day, left, unknown = start, count, set()
+    while left > 0:
+        day += timedelta(days=1)
+        working, guessed = calendar.is_workday(day)
+        if guessed:
+            unknown.add(day.year)
+        left -= working
+    return Due(day, tuple(sorted(unknown)))
+

@@ -1,0 +1,176 @@
+"""Deadlines (时限) the seeds set, counted in Chinese working days: what is overdue and what falls due.
+
+The rules are data (RULES): each names where its time limit comes from and the function that finds
+its deadlines in one case's facts. A date counted through a year without holiday data is 估算, and
+the report names the years missing so that the agency can add them (daiban calendar add-year).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from archive.base.terms import CaseStatus, MatterStatus
+from archive.base.workdays import Due, WorkCalendar, add_workdays
+from archive.catalog import events
+from archive.catalog.cases import Case, list_cases
+from archive.catalog.documents import FiledDocument, case_documents, form_filed_dates
+from archive.catalog.matters import Matter, list_matters
+from archive.catalog.session import Archive
+from archive.dataroot.calendar import load_calendar
+
+AGENCY = "（机构）"
+# Seed 000 二6 and 002 三3 ask for progress to be reported to the enterprise 定期; the owner set it at half a month.
+PROGRESS_DAYS = 15
+WATCHED = (CaseStatus.ACCEPTED, CaseStatus.HANDLING, CaseStatus.SUSPENDED, CaseStatus.COMPLETED)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One thing due: for which case and 项目长, what, by when (估算 when a year's holidays are unknown)."""
+
+    case_no: str
+    manager: str
+    rule: str
+    what: str
+    basis: str
+    due: date
+    unknown_years: tuple[int, ...] = ()
+
+    @property
+    def estimated(self) -> bool:
+        """True when the date was counted through a year without holiday data."""
+        return bool(self.unknown_years)
+
+    def overdue(self, today: date) -> bool:
+        """True when the day has passed."""
+        return self.due < today
+
+
+@dataclass(frozen=True)
+class DueList:
+    """The deadlines asked for, sorted by date, and the years whose holidays are unknown."""
+
+    deadlines: list[Deadline]
+    unknown_years: tuple[int, ...]
+    today: date
+
+
+@dataclass(frozen=True)
+class _Facts:
+    case: Case
+    matters: list[Matter]
+    documents: list[FiledDocument]
+    entered: dict[str, date]
+    calendar: WorkCalendar
+
+
+def _day(stamp: str) -> date:
+    return date.fromisoformat(stamp[:10])
+
+
+def _deadline(facts: _Facts, rule: str, what: str, basis: str, due: Due) -> Deadline:
+    return Deadline(facts.case.case_no, facts.case.facts.manager, rule, what, basis, due.day, due.unknown_years)
+
+
+def planned_date(calendar: WorkCalendar, matter: Matter) -> Due | None:
+    """When a matter is due: its time limit in working days from its acceptance (None until accepted)."""
+    if not (matter.accepted and matter.time_limit):
+        return None
+    return add_workdays(calendar, _day(matter.accepted), matter.time_limit)
+
+
+def _matter_limits(facts: _Facts) -> list[Deadline]:
+    found = []
+    for m in facts.matters:
+        if m.status != MatterStatus.DONE and (due := planned_date(facts.calendar, m)):
+            found.append(_deadline(facts, "matter_limit", f"审批事项“{m.name}”办结（{m.dept}）",
+                                   f"{_day(m.accepted)} 受理，法定时限 {m.time_limit} 个工作日", due))
+    return found
+
+
+def _closing_papers(facts: _Facts) -> list[Deadline]:
+    # Seed 002 三(八): 项目办结2个工作日内将代办项目办结单等相关资料移交代办机构留档.
+    done = [_day(m.done) for m in facts.matters if m.status == MatterStatus.DONE and m.done]
+    if not facts.matters or len(done) < len(facts.matters) or facts.case.status not in (
+            CaseStatus.HANDLING, CaseStatus.SUSPENDED):
+        return []
+    last = max(done)
+    return [_deadline(facts, "closing_papers", "签署《办结单》并将办结资料移交代办机构留档",
+                      f"审批事项于 {last} 全部办结，2 个工作日内", add_workdays(facts.calendar, last, 2))]
+
+
+def _advice(facts: _Facts) -> list[Deadline]:
+    # Seed 001 四(七): 三个工作日内填写工作建议表.
+    ended = facts.entered.get(CaseStatus.COMPLETED)
+    if ended is None or facts.case.status != CaseStatus.COMPLETED or any(
+            d.form_id == "advice" for d in facts.documents):
+        return []
+    return [_deadline(facts, "advice", "填写《工作建议表》", f"{ended} 办结，3 个工作日内",
+                      add_workdays(facts.calendar, ended, 3))]
+
+
+def _progress(facts: _Facts) -> list[Deadline]:
+    started = facts.entered.get(CaseStatus.HANDLING)
+    if started is None or facts.case.status != CaseStatus.HANDLING:
+        return []
+    reports = [_day(d.doc_date or d.filed) for d in facts.documents if d.form_id == "progress"]
+    last = max([started, *reports])
+    said = f"上次进度汇总 {last}" if reports else f"{last} 进入办理"
+    return [_deadline(facts, "progress", "向项目单位反馈《代办项目进度汇总》", f"{said}，每半月一次",
+                      Due(last + timedelta(days=PROGRESS_DAYS)))]
+
+
+RULES: tuple[tuple[str, Callable[[_Facts], list[Deadline]]], ...] = (
+    ("matter_limit", _matter_limits), ("closing_papers", _closing_papers), ("advice", _advice),
+    ("progress", _progress),
+)
+
+
+def _entered(archive: Archive, case_no: str) -> dict[str, date]:
+    """The day the case last entered each status, from its events."""
+    entered = {}
+    for e in events.read_log(archive, case_no):
+        if e.action == "case.status":
+            entered[e.details.get("new")] = _day(e.ts)
+        elif e.action == "case.resumed":
+            entered[CaseStatus.HANDLING] = _day(e.ts)
+    return entered
+
+
+def _quarter_start(day: date) -> date:
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def interactions_deadline(archive: Archive, calendar: WorkCalendar, today: date) -> Deadline | None:
+    """The quarter's 政企互动情况统计表 (seed 004 三(五): the first 5 working days of each quarter), until filed."""
+    start = _quarter_start(today)
+    if any(filed >= start for filed in form_filed_dates(archive, "interactions")):
+        return None
+    due = add_workdays(calendar, start - timedelta(days=1), 5)
+    previous = _quarter_start(start - timedelta(days=1))
+    return Deadline("", AGENCY, "interactions", f"填报 {previous.year} 年第 {(previous.month + 2) // 3} 季度"
+                    "《政企互动情况统计表》", "每季度前 5 个工作日内", due.day, due.unknown_years)
+
+
+def case_deadlines(archive: Archive, case: Case, calendar: WorkCalendar) -> list[Deadline]:
+    """Every open deadline of one case, by the rules."""
+    facts = _Facts(case, list_matters(archive, case.case_no), case_documents(archive, case.case_no, False),
+                   _entered(archive, case.case_no), calendar)
+    return [d for _, rule in RULES for d in rule(facts)]
+
+
+def due(archive: Archive, days: int = 14, overdue_only: bool = False, manager: str | None = None,
+        today: date | None = None) -> DueList:
+    """What is overdue and what falls due within days, per case and 项目长, sorted by date."""
+    today = today or date.today()
+    calendar = load_calendar(archive.root)
+    found = [d for case in list_cases(archive, manager=manager) if case.status in WATCHED
+             for d in case_deadlines(archive, case, calendar)]
+    if manager is None and (quarterly := interactions_deadline(archive, calendar, today)):
+        found.append(quarterly)
+    horizon = today + timedelta(days=days)
+    shown = [d for d in found if d.overdue(today) or (not overdue_only and d.due <= horizon)]
+    shown.sort(key=lambda d: (d.due, d.case_no, d.rule))
+    unknown = tuple(sorted({y for d in shown for y in d.unknown_years}))
+    events.record(archive, "due.listed", days=days, overdue=overdue_only, manager=manager)
+    return DueList(shown, unknown, today)
