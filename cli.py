@@ -536,22 +536,89 @@ def matter():
     """审批事项：按阶段管理（待办 → 已受理 → 已办结）。"""
 
 
+@main.group("catalog")
+def catalog_group():
+    """事项库：审批事项的阶段、层级、部门、法定时限、办理条件、申请材料等（数据根目录的 matters.toml）。"""
+
+
+@catalog_group.command("check")
+@root_option
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+def catalog_check(as_json):
+    """校验事项库，列出尚未填写的内容（审批部门、法定时限、办理条件、申请材料、份数等）；有缺项时退出码 11。"""
+    from archive.casework.matterlibrary import check_library
+
+    checked = check_library(_archive())
+    if as_json:
+        _json(dataclasses.asdict(checked) | {"ok": checked.ok})
+    else:
+        where = (f"内置初始目录 {checked.path}（只读；新建的数据根目录自带可编辑的副本）" if checked.builtin
+                 else str(checked.path))
+        click.echo(f"事项库：{where}；事项 {checked.matters} 个，材料 {checked.materials} 种")
+        for line in checked.gaps:
+            click.echo(f"缺项：{line}")
+        click.echo("校验通过，无缺项" if checked.ok else f"格式正确；{len(checked.gaps)} 处缺项，请按本地事项清单补全")
+    if not checked.ok:
+        _exit(ExitCode.INTEGRITY)
+
+
+@catalog_group.command("list")
+@root_option
+@click.option("--stage", help="只列出某一阶段")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+def catalog_list(stage, as_json):
+    """列出事项库中的审批事项。"""
+    from archive.casework.matterlibrary import library_matters
+    from archive.casework.matters import parse_stage
+
+    found = library_matters(_archive(), parse_stage(stage) if stage else None)
+    if as_json:
+        _json(found)
+        return
+    _table("事项库", ["阶段", "事项", "层级", "审批部门", "时限(工作日)", "材料数", "并联"],
+           [[m.stage, m.name, m.level, m.dept, m.time_limit or "", len(m.materials),
+             {True: "是", False: "否", None: ""}[m.parallel]] for m in found])
+
+
+@catalog_group.command("show")
+@root_option
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+def catalog_show(name, as_json):
+    """显示一个事项：办理条件、申请材料（原件/复印件、份数、类别）、中介服务、费用。"""
+    from archive.casework.matterlibrary import library_entry
+
+    entry = library_entry(_archive(), name)
+    if as_json:
+        _json(entry)
+        return
+    m = entry.matter
+    for label, value in (("事项", m.name), ("阶段", m.stage), ("层级", m.level), ("审批部门", m.dept),
+                         ("法定时限", f"{m.time_limit} 个工作日" if m.time_limit else ""), ("办理条件", m.conditions),
+                         ("中介服务环节", m.intermediary), ("需缴纳费用", m.fees),
+                         ("可否并联", {True: "是", False: "否", None: ""}[m.parallel]), ("出处", m.source)):
+        click.echo(f"{label}：{value or '（未填）'}")
+    _table("申请材料", ["材料", "类别", "原件/复印件", "份数", "说明"],
+           [[x.name, x.kind, x.form, x.copies or "", x.note] for x in entry.materials])
+
+
 @matter.command("add")
 @root_option
 @click.argument("case_no")
-@click.option("--stage", required=True, help="审批阶段：立项 / 工程 / 施工 / 竣工（或 1-4）")
-@click.option("--name", required=True, help="事项名称")
-@click.option("--level", required=True, help="审批层级：市级 / 县级 / 省级")
-@click.option("--dept", required=True, help="审批部门")
+@click.option("--name", required=True, help="事项名称（事项库中的事项只需名称，其余取自事项库）")
+@click.option("--stage", help="审批阶段：立项 / 工程 / 施工 / 竣工（或 1-4）")
+@click.option("--level", help="审批层级：市级 / 县级 / 省级")
+@click.option("--dept", help="审批部门")
 @click.option("--liaison", default="", help="审批联络员")
 @click.option("--days", "time_limit", type=int, help="办理时限（工作日）")
-@click.option("--parallel", is_flag=True, help="并联审批")
-def matter_add(case_no, stage, name, level, dept, liaison, time_limit, parallel):
-    """添加审批事项。"""
+@click.option("--parallel/--no-parallel", default=None, help="并联审批（默认取自事项库）")
+def matter_add(case_no, name, stage, level, dept, liaison, time_limit, parallel):
+    """添加审批事项：事项库中的事项按名称添加，未列入的事项须给出阶段、层级和审批部门。"""
     from archive.casework.matters import add_matter
 
-    added = add_matter(_archive(), case_no, stage, name, level, dept, liaison, time_limit, parallel)
-    click.echo(f"已添加事项 {added.id}：{added.stage} {added.name}（{added.level} {added.dept}）")
+    added = add_matter(_archive(), case_no, name, stage, level, dept, liaison, time_limit, parallel)
+    limit = f"，时限 {added.time_limit} 个工作日" if added.time_limit else ""
+    click.echo(f"已添加事项 {added.id}：{added.stage} {added.name}（{added.level} {added.dept}{limit}）")
 
 
 @matter.command("list")

@@ -14,12 +14,16 @@ say "登记：初始化数据根目录，立案，列出审批事项"
 run init --agency "晋城市政务服务中心项目代办服务中心" --short "晋代办" --city "晋城市" --fonds "Z035" \
     --phone "0356-2021888" --address "晋城市泽州路1188号政务服务中心三楼" --report-email "zwfw@jcs.example.gov.cn" \
     --self-signed-cert
+say "事项库：内置初始目录只收录种子研判表列出的事项和材料，缺项由机构补全；演示装入一份示例事项库"
+daiban catalog check | tail -1 || true
+cp demo/matters.toml "$DAIBAN_ROOT/matters.toml"
+run catalog check
 CASE=$(daiban case new --from demo/case.toml --json | python -c 'import json,sys; print(json.load(sys.stdin)["case_no"])')
 printf '\n\033[1m$ daiban case new --from demo/case.toml\033[0m\n已立案：%s\n' "$CASE"
-run matter add "$CASE" --stage 立项 --name "企业投资项目备案" --level 县级 --dept "泽州县行政审批服务管理局" --days 1
-run matter add "$CASE" --stage 立项 --name "建设项目用地预审与选址意见书" --level 市级 --dept "晋城市规划和自然资源局" --days 30 --parallel
-run matter add "$CASE" --stage 工程 --name "建设工程规划许可证核发" --level 市级 --dept "晋城市规划和自然资源局" --days 5
-run matter add "$CASE" --stage 施工 --name "建筑工程施工许可证核发" --level 市级 --dept "晋城市行政审批服务管理局" --days 3
+run matter add "$CASE" --name "企业投资项目备案"
+run matter add "$CASE" --name "建设项目用地预审与选址意见书"
+run matter add "$CASE" --name "建设工程规划许可证核发"
+run matter add "$CASE" --name "建筑工程施工许可证核发"
 
 say "受理：生成受理阶段材料包（委托书、告知清单、联系卡），一次转换为 PDF 并合并打印件"
 run forms list

@@ -49,6 +49,7 @@ MATTER = _specs("", [
     ("status", "办理状态", "text"),
     ("parallel", "并联", "bool"),
     ("due", "时间节点", "date"),
+    ("due_note", "时间节点说明（估算）", "text"),
 ])
 DOC = _specs("doc.", [
     ("doc_no", "文号", "text"),

@@ -3,6 +3,7 @@
 import datetime
 import hashlib
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from cli import main
 
 PROJECT = Path(__file__).resolve().parent.parent
 SAMPLE_CASE = PROJECT / "demo" / "case.toml"
+SAMPLE_LIBRARY = PROJECT / "demo" / "matters.toml"
 
 
 @dataclass
@@ -53,7 +55,14 @@ def daiban(tmp_path) -> Daiban:
     """A freshly initialised data root."""
     runner = Daiban(tmp_path / "数据 根目录")
     runner("init", "--city", "晋城市", *AGENCY_CONTACT, "--self-signed-cert")
+    use_sample_library(runner.root)
     return runner
+
+
+def use_sample_library(root: Path) -> None:
+    """Give a root the demo's matter library, in which the sample matters list their materials (the
+    built-in starter lists none, so the 告知清单 would be refused)."""
+    shutil.copyfile(SAMPLE_LIBRARY, root / "matters.toml")
 
 
 @pytest.fixture

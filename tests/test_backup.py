@@ -67,3 +67,14 @@ def test_a_damaged_backup_is_not_restored(daiban, case_no, tmp_path):
     assert "sha256 与清单不符" in result.stderr and copy.name in result.stderr
     assert not (tmp_path / "恢复").exists()
     assert "已存在且不是空文件夹" in daiban("backup", backup, code=2).stderr
+
+
+def test_a_filing_killed_half_way_leaves_no_empty_item_in_the_backup(daiban, case_no, tmp_path):
+    daiban("file", case_no, make_pdf(tmp_path / "批复.pdf", marker="a"), "--category", "批复证照")
+    # Killed with its 件 and its file's row written as pending: the live root explains it, the copy drops it.
+    killed = daiban.subprocess("file", case_no, make_pdf(tmp_path / "另一件.pdf", marker="b"), "--category", "basic",
+                               DAIBAN_CRASH_AT="store.pending")
+    assert killed.returncode != 0
+    backup = tmp_path / "备份"
+    assert json.loads(daiban("backup", backup, "--json").output)["documents"] == 1
+    restored_ok(daiban, backup, tmp_path / "恢复")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from conftest import AGENCY_CONTACT, PROJECT, SAMPLE_CASE, Daiban, make_bad_pdfs, snapshot
+from conftest import AGENCY_CONTACT, PROJECT, SAMPLE_CASE, Daiban, make_bad_pdfs, snapshot, use_sample_library
 from PIL import Image
 
 sys.path.insert(0, str(PROJECT))
@@ -28,6 +28,7 @@ def world(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("ingest")
     daiban = Daiban(tmp / "根目录")
     daiban("init", *AGENCY_CONTACT)
+    use_sample_library(daiban.root)
     case_no = daiban("case", "new", "--from", SAMPLE_CASE, "--json").output
     case_no = json.loads(case_no)["case_no"]
     daiban("matter", "add", case_no, "--stage", "立项", "--name", "企业投资项目备案", "--level", "县级",

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import icalendar
 import pytest
 from conftest import make_pdf
+from docx import Document
 
 from archive.base.workdays import WorkCalendar, add_workdays
 
@@ -133,3 +134,13 @@ def test_a_matter_step_cannot_be_dated_in_the_future_or_before_its_acceptance(da
     assert "在今天之后" in daiban("matter", "accept", handling, "1", "--date", tomorrow, code=2).output
     daiban("matter", "accept", handling, "1", "--date", "2026-11-02")
     assert "早于" in daiban("matter", "done", handling, "1", "--date", "2026-11-01", code=2).output
+
+
+def test_the_task_plan_prints_each_matters_planned_date_and_marks_an_estimate(daiban, handling):
+    daiban("matter", "add", handling, "--name", "建设工程规划许可证核发", "--days", "40")
+    daiban("matter", "accept", handling, "1", "--date", "2026-09-28")
+    daiban("matter", "accept", handling, "2", "--date", "2026-11-20")
+    made = json.loads(daiban("render", handling, "taskplan", "--no-pdf", "--json").output)
+    text = "".join(c.text for t in Document(daiban.root / made[0]["docx"]["path"]).tables
+                   for r in t.rows for c in r.cells).replace("\u2060", "")
+    assert "2026年10月10日" in text and "2027年1月15日（估算）" in text

@@ -4,7 +4,7 @@ import json
 import sys
 
 import pytest
-from conftest import AGENCY_CONTACT, PROJECT, SAMPLE_CASE, Daiban
+from conftest import AGENCY_CONTACT, PROJECT, SAMPLE_CASE, Daiban, use_sample_library
 
 sys.path.insert(0, str(PROJECT))
 from fixtures.scanning import SCAN, scan_pages  # noqa: E402
@@ -17,6 +17,7 @@ pytestmark = pytest.mark.slow  # real LibreOffice and OCR
 def test_a_stack_interrupted_between_forms_is_resumed(tmp_path):
     daiban = Daiban(tmp_path / "根目录")
     daiban("init", *AGENCY_CONTACT)
+    use_sample_library(daiban.root)
     case_no = json.loads(daiban("case", "new", "--from", SAMPLE_CASE, "--json").output)["case_no"]
     daiban("matter", "add", case_no, "--stage", "立项", "--name", "企业投资项目备案", "--level", "县级",
            "--dept", "泽州县行政审批服务管理局")

@@ -11,7 +11,7 @@ import pikepdf
 import pytest
 import zxingcpp
 from click.testing import CliRunner
-from conftest import AGENCY_CONTACT, PROJECT, SAMPLE_CASE, Daiban
+from conftest import AGENCY_CONTACT, PROJECT, SAMPLE_CASE, Daiban, use_sample_library
 from PIL import Image, ImageDraw
 
 from archive.intake import ingest as ingest_module
@@ -45,6 +45,7 @@ def world(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("trust")
     daiban = Daiban(tmp / "根目录")
     daiban("init", *AGENCY_CONTACT)
+    use_sample_library(daiban.root)
     case_no = json.loads(daiban("case", "new", "--from", SAMPLE_CASE, "--json").output)["case_no"]
     daiban("matter", "add", case_no, "--stage", "立项", "--name", "企业投资项目备案", "--level", "县级",
            "--dept", "泽州县行政审批服务管理局")
@@ -64,8 +65,9 @@ def case_view(daiban, case_no) -> dict:
 def test_the_print_packet_proves_no_signature(tmp_path):
     daiban = Daiban(tmp_path / "另一库")
     daiban("init", *AGENCY_CONTACT)
+    use_sample_library(daiban.root)
     case_no = json.loads(daiban("case", "new", "--from", SAMPLE_CASE, "--json").output)["case_no"]
-    daiban("matter", "add", case_no, "--stage", "立项", "--name", "备案", "--level", "县级", "--dept", "县局")
+    daiban("matter", "add", case_no, "--name", "企业投资项目备案")
     merged = Path(json.loads(daiban("packet", case_no, "受理", "--json").output)["merged"])
     (outcome,) = ingest(daiban, merged, code=7)
     assert (outcome["status"], outcome["reason"]) == ("failed", "not_a_scan")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
-from conftest import AGENCY_CONTACT, PROJECT, SAMPLE_CASE, Daiban
+from conftest import AGENCY_CONTACT, PROJECT, SAMPLE_CASE, Daiban, use_sample_library
 from docx import Document
 
 from archive.content.pdflayout import pdf_layout_text
@@ -43,6 +43,7 @@ def filed(tmp_path_factory) -> tuple[Daiban, str, VisibleDoc]:
     report = build_report(work)
     daiban = Daiban(work / "根目录")
     daiban("init", "--city", "晋城市", *AGENCY_CONTACT)
+    use_sample_library(daiban.root)
     case_no = json.loads(daiban("case", "new", "--from", SAMPLE_CASE, "--json").output)["case_no"]
     for stage, name, level, dept, days in MATTERS:
         daiban("matter", "add", case_no, "--stage", stage, "--name", name, "--level", level, "--dept", dept,

@@ -73,7 +73,7 @@ def test_show_case_says_what_the_next_step_needs(archive, new_case):
 
 
 def test_matters_follow_their_lifecycle(archive, new_case):
-    added = matters.add_matter(archive, new_case, "立项", "企业投资项目备案", "县", "泽州县行政审批服务管理局",
+    added = matters.add_matter(archive, new_case, "企业投资项目备案", "立项", "县", "泽州县行政审批服务管理局",
                                time_limit=1)
     assert (added.stage, added.level, added.time_limit) == ("立项用地规划许可阶段", "县级", 1)
     assert matters.accept_matter(archive, new_case, added.id).status == MatterStatus.ACCEPTED

@@ -26,7 +26,7 @@ CONTEXT_ATTRS = {
              "agents", "status", "opened"},
     "doc": {"doc_no", "identity", "version", "date", "qr"},
 }
-MATTER_KEYS = {"stage", "name", "level", "dept", "liaison", "time_limit", "status", "parallel", "due"}
+MATTER_KEYS = {"stage", "name", "level", "dept", "liaison", "time_limit", "status", "parallel", "due", "due_note"}
 CONTEXT_NAMES = set(CONTEXT_ATTRS) | {"matters", "stages"}
 JINJA_GLOBALS = {"range"}
 STAGES = ["立项用地规划许可阶段", "工程建设许可阶段", "施工许可阶段", "竣工验收阶段"]
@@ -307,7 +307,8 @@ def _sample(spec: FieldSpec):
 
 def _context(tpl: DocxTemplate, form: FormSpec) -> dict:
     matter = dict(stage=STAGES[0], name="企业投资项目备案", level="市级", dept="市行政审批服务管理局",
-                  liaison="刘芳", time_limit=1, status="已办结", parallel=True, due=dt.date(2026, 3, 10))
+                  liaison="刘芳", time_limit=1, status="已办结", parallel=True, due=dt.date(2026, 3, 10),
+                  due_note="估算")
     return {
         "agency": dict(name="晋城市行政审批服务管理局", short="晋审", fonds="J012", city="晋城市",
                        phone="0356-2196688", address="晋城市泽州路1188号", report_email="zwfw@jcs.example.gov.cn"),

@@ -844,6 +844,10 @@ def build_notice(spec: FormSpec) -> FormWriter:
     return w
 
 
+# A matter's planned date; counted through a year without holiday data it says so (估算).
+PLANNED = "{% if m.due %}" + cn_date("m.due") + "{% if m.due_note %}（{{ m.due_note }}）{% endif %}{% endif %}"
+
+
 def build_taskplan(spec: FormSpec) -> FormWriter:
     """代办任务分解计划表 (000 六(二)3, 002 六(三)): matters, 审批部门, 联络员, 时限, 时间节点."""
     w = FormWriter(spec, landscape=True)
@@ -856,7 +860,7 @@ def build_taskplan(spec: FormSpec) -> FormWriter:
     body = Row((c(var("loop.index"), align="center"), c(var("m.stage")), c(var("m.name")),
                 c(var("m.level"), align="center"), c(var("m.dept")), c(var("m.liaison"), align="center"),
                 c(var("m.time_limit"), align="center"), c("{% if m.parallel %}是{% else %}否{% endif %}", align="center"),
-                c("{% if m.due %}" + cn_date("m.due") + "{% endif %}", align="center")), 10)
+                c(PLANNED, align="center")), 10)
     rows = [header] + loop_rows("for m in matters", body, 9)
     w.table(widths, rows, "normal")
     w.note(("{% if remarks %}说明：", var("remarks"), "{% endif %}"))
@@ -1042,7 +1046,7 @@ def build_progress(spec: FormSpec) -> FormWriter:
     widths = (12.0, 30.0, 40.0, 32.0, 16.0, 26.0)
     header = Row((lab("序号"), lab("审批阶段"), lab("审批事项"), lab("审批部门"), lab("状态"), lab("计划完成")), 11, header=True)
     body = Row((c(var("loop.index"), align="center"), c(var("m.stage")), c(var("m.name")), c(var("m.dept")),
-                c(var("m.status"), align="center"), c("{% if m.due %}" + cn_date("m.due") + "{% endif %}", align="center")), 10)
+                c(var("m.status"), align="center"), c(PLANNED, align="center")), 10)
     w.table(widths, [header] + loop_rows("for m in matters", body, 6), "normal")
     w.note(b("受阻事项及协调措施"))
     widths2 = (12.0, 40.0, 52.0, 52.0)

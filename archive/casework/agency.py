@@ -9,6 +9,7 @@ from archive.casework.facts import phone_problem
 from archive.casework.values import text_problem
 from archive.catalog.events import append
 from archive.catalog.session import Archive, init_archive
+from archive.dataroot.matterlibrary import write_starter
 from archive.dataroot.settings import Agency, load_settings, set_setting
 from docgen import contract
 from docgen.signature import SELF_SIGNED_MARK, make_self_signed
@@ -69,6 +70,7 @@ def new_archive(path: Path, actor: str, agency: Agency, group: str = "", self_si
     if problems:
         raise ValidationError("机构信息有误：\n  " + "\n  ".join(problems) + f"\n未创建数据根目录 {path}")
     archive = init_archive(path, actor, Agency(**{k: v.strip() for k, v in asdict(agency).items()}), group)
+    write_starter(archive.root)
     if self_signed:
         _self_signed_pair(archive)
     return archive

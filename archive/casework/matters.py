@@ -4,11 +4,13 @@ from datetime import date
 
 from archive.base.errors import UsageError
 from archive.base.terms import LEVELS, STAGES, MatterStatus
+from archive.casework.matterlibrary import find_library_matter
 from archive.casework.values import checked_text
 from archive.catalog import matters as catalog_matters
 from archive.catalog.events import record
 from archive.catalog.matters import Matter, NewMatter
 from archive.catalog.session import Archive
+from archive.dataroot.matterlibrary import load_library
 
 
 def parse_stage(key: str) -> str:
@@ -28,13 +30,32 @@ def _level(key: str) -> str:
     return level
 
 
-def add_matter(archive: Archive, case_no: str, stage: str, name: str, level: str, dept: str,
-               liaison: str = "", time_limit: int | None = None, parallel: bool = False) -> Matter:
-    """Add a matter to a case's checklist (一张审批清单)."""
+def _from_library(archive: Archive, name: str, liaison: str, stage: str | None, level: str | None,
+                  dept: str | None, time_limit: int | None, parallel: bool | None) -> NewMatter:
+    """A matter's facts: those given, the rest from the library entry of that name; an unlisted matter
+    (free text) must be given stage, level and department."""
+    library = load_library(archive.root)
+    listed = library.matter(name.strip())
+    if listed is None and not (stage and level and dept):
+        find_library_matter(library, name)  # raises, naming the listed matters whose names contain it
+    if listed is not None:
+        stage, level = stage or listed.stage, level or listed.level
+        dept = dept or listed.dept
+        time_limit = time_limit if time_limit is not None else listed.time_limit
+        parallel = parallel if parallel is not None else listed.parallel
+    if not dept:
+        raise UsageError(f"事项库中“{name}”的审批部门为空：请用 --dept 指定，或在事项库中补全")
+    return NewMatter(parse_stage(stage), checked_text("事项名称", name), _level(level), checked_text("审批部门", dept),
+                     checked_text("审批联络员", liaison), time_limit, bool(parallel))
+
+
+def add_matter(archive: Archive, case_no: str, name: str, stage: str | None = None, level: str | None = None,
+               dept: str | None = None, liaison: str = "", time_limit: int | None = None,
+               parallel: bool | None = None) -> Matter:
+    """Add a matter to a case's checklist (一张审批清单), from the matter library by name or as free text."""
     if time_limit is not None and time_limit <= 0:
         raise UsageError("办理时限应为正整数（工作日）")
-    new = NewMatter(parse_stage(stage), checked_text("事项名称", name), _level(level), checked_text("审批部门", dept),
-                    checked_text("审批联络员", liaison), time_limit, parallel)
+    new = _from_library(archive, name, liaison, stage, level, dept, time_limit, parallel)
     return catalog_matters.insert_matter(archive, case_no, new)
 
 

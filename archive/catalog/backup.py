@@ -5,11 +5,11 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 
 from archive.base.terms import DocState, ReviewState
 from archive.catalog.engine import make_engine
-from archive.catalog.schema import cases, documents, events, review
+from archive.catalog.schema import cases, documents, events, items, review
 from archive.catalog.session import Archive, catalog_errors
 
 
@@ -49,8 +49,11 @@ def _read(target: Path) -> Snapshot:
     engine = make_engine(target)
     try:
         with engine.begin() as conn:
-            # A filing caught half-way is not in the copy: its rows go, its file was never copied.
+            # A filing caught half-way is not in the copy: its rows go, and the 件 it opened for them,
+            # its file was never copied.
             conn.execute(documents.delete().where(documents.c.state == DocState.PENDING))
+            conn.execute(items.delete().where(~exists().where(documents.c.case_id == items.c.case_id,
+                                                              documents.c.item_no == items.c.item_no)))
             docs = conn.execute(select(documents.c.path, documents.c.sha256)).all()
             waiting = conn.execute(select(review.c.original, review.c.pdf).where(
                 review.c.state == ReviewState.WAITING)).all()

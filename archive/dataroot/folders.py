@@ -35,6 +35,11 @@ class DataRoot:
         return self.path / "calendar.toml"
 
     @property
+    def library_file(self) -> Path:
+        """The agency's matter library (事项库, matters.toml); without it the built-in starter is used."""
+        return self.path / "matters.toml"
+
+    @property
     def catalog_file(self) -> Path:
         """Path of the SQLite catalog."""
         return self.path / CATALOG_FILE

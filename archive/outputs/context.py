@@ -10,8 +10,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
-from archive.base.errors import UsageError
+from archive.base.errors import UsageError, ValidationError
 from archive.base.terms import STAGES, DocKind, MatterStatus, category
+from archive.base.workdays import WorkCalendar
+from archive.casework.deadlines import planned_date
 from archive.catalog.cases import Case, get_case
 from archive.catalog.documents import (
     FiledDocument,
@@ -20,8 +22,10 @@ from archive.catalog.documents import (
     form_doc_no,
     next_form_version,
 )
-from archive.catalog.matters import list_matters
+from archive.catalog.matters import Matter, list_matters
 from archive.catalog.session import Archive
+from archive.dataroot.calendar import load_calendar
+from archive.dataroot.matterlibrary import LibraryMaterial, MatterLibrary, load_library
 from docgen.catalog import FormSpec
 from docgen.context import assign
 from docgen.contract import doc_namespace
@@ -47,6 +51,9 @@ class CaseContext:
     case: Case
     shared: dict
     derived: dict[str, dict]
+    # Forms the catalog cannot fill truthfully, with why: a form that promises completeness is refused
+    # rather than sent out with empty columns.
+    refused: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -106,10 +113,17 @@ def _case_namespace(case: Case) -> dict:
     }
 
 
+def _matter_row(matter: Matter, calendar: WorkCalendar) -> dict:
+    planned = planned_date(calendar, matter)
+    return {"stage": matter.stage, "name": matter.name, "level": matter.level, "dept": matter.dept,
+            "liaison": matter.liaison, "time_limit": matter.time_limit, "status": str(matter.status),
+            "parallel": matter.parallel, "due": planned.day if planned else None,
+            "due_note": "估算" if planned and planned.estimated else ""}
+
+
 def _matter_rows(archive: Archive, case_no: str) -> list[dict]:
-    return [{"stage": m.stage, "name": m.name, "level": m.level, "dept": m.dept, "liaison": m.liaison,
-             "time_limit": m.time_limit, "status": str(m.status), "parallel": m.parallel, "due": None}
-            for m in list_matters(archive, case_no)]
+    calendar = load_calendar(archive.root)
+    return [_matter_row(m, calendar) for m in list_matters(archive, case_no)]
 
 
 def _signed_on(documents: list[FiledDocument], form_id: str) -> date | None:
@@ -121,7 +135,73 @@ def _signed_on(documents: list[FiledDocument], form_id: str) -> date | None:
     return date.fromisoformat((latest.doc_date or latest.filed)[:10])
 
 
-def _derived(archive: Archive, case: Case, matter_rows: list[dict]) -> dict:
+def _material_text(material: LibraryMaterial) -> str:
+    # The seed's own names often say 原件/复印件 already: "…承诺书（原件）".
+    form = "" if material.name.endswith(f"（{material.form}）") else material.form
+    said = "，".join(p for p in (form, f"{material.copies}份" if material.copies else "") if p)
+    return f"{material.name}（{said}）" if said else material.name
+
+
+def _notice_items(library: MatterLibrary, matter_rows: list[dict]) -> list[dict]:
+    """One row per matter of the case, with what the library says of it (empty where it says nothing)."""
+    rows = []
+    for m in matter_rows:
+        listed = library.matter(m["name"])
+        limit = m["time_limit"] or (listed.time_limit if listed else None)
+        rows.append({"stage": m["stage"], "matter": m["name"],
+                     "conditions": listed.conditions if listed else "",
+                     "materials": "；".join(_material_text(x) for x in library.materials_of(listed)) if listed else "",
+                     "intermediary": listed.intermediary if listed else "",
+                     "time_limit": f"{limit}个工作日" if limit else ""})
+    return rows
+
+
+# The 研判表's material groups (form fields s<stage>_<group>) by the library's material kinds.
+ASSESS_GROUPS = {"各类申请": "apply", "项目批准文件": "approval", "土地手续": "land", "部门意见": "opinion",
+                 "评估文本类": "report", "其他": "other"}
+ASSESS_LEVELS = {"市级": "city", "县级": "county", "省级": "province"}
+
+
+def _assess_ticks(spec: FormSpec, library: MatterLibrary, matter_rows: list[dict]) -> dict:
+    """What the 研判表 ticks for a case: its matters by stage and level, and their materials by group
+    (a group of printed options ticks only what it prints; the levels without options list every name)."""
+    ticks: dict[str, list[str]] = {}
+    for m in matter_rows:
+        prefix = f"s{STAGES.index(m['stage']) + 1}"
+        ticks.setdefault(f"{prefix}_{ASSESS_LEVELS[m['level']]}", []).append(m["name"])
+        if listed := library.matter(m["name"]):
+            for material in library.materials_of(listed):
+                ticks.setdefault(f"{prefix}_{ASSESS_GROUPS[material.kind]}", []).append(material.name)
+    fields = {f.name: f for f in spec.fields}
+    return {key: [n for n in dict.fromkeys(names) if not fields[key].choices or n in fields[key].choices]
+            for key, names in ticks.items() if key in fields}
+
+
+def _plan_values(library: MatterLibrary, matter_rows: list[dict]) -> dict:
+    """The 服务方案's per-stage 特殊环节 (intermediary services), fees and material lists from the library."""
+    values = {}
+    for n, stage in enumerate(STAGES, start=1):
+        listed = [x for m in matter_rows if m["stage"] == stage and (x := library.matter(m["name"]))]
+        said = {"special": [x.intermediary for x in listed], "fees": [x.fees for x in listed]}
+        for key, texts in said.items():
+            values[f"{key}_s{n}"] = "；".join(dict.fromkeys(t for t in texts if t and t != "无"))
+        values[f"materials_s{n}"] = list(dict.fromkeys(_material_text(y) for x in listed
+                                                       for y in library.materials_of(x)))
+    return values
+
+
+def _refusals(library: MatterLibrary, matter_rows: list[dict]) -> dict[str, str]:
+    """The 告知清单 tells the enterprise it lists everything: refused while a matter has no materials."""
+    bare = [m["name"] for m in matter_rows if not (listed := library.matter(m["name"])) or not listed.materials]
+    if not matter_rows:
+        return {"notice": "案件尚无审批事项，《申请材料一次性告知清单》无从填写：请先添加事项（daiban matter add）"}
+    if bare:
+        return {"notice": f"事项库中以下事项没有登记申请材料，《申请材料一次性告知清单》不能一次告知完整："
+                          f"{'、'.join(bare)}。请在事项库（{library.path}）中补全后再生成"}
+    return {}
+
+
+def _derived(archive: Archive, case: Case, matter_rows: list[dict], library: MatterLibrary) -> dict:
     """Values the catalog already knows for forms' own fields (staff may override them)."""
     stages = [s for s in STAGES if any(m["stage"] == s for m in matter_rows)]
     done = [s for s in stages if all(m["status"] == MatterStatus.DONE for m in matter_rows if m["stage"] == s)]
@@ -135,11 +215,9 @@ def _derived(archive: Archive, case: Case, matter_rows: list[dict]) -> dict:
         "terminate": {"entrusted_on": _signed_on(documents, "entrust")},
         "apply": {"apply_stages": stages} if stages else {},
         "complete": {"completed_stages": done, "handed_items": [d.title for d in handed]},
-        "assess": {"filler": case.facts.manager},
-        "notice": {"notice_items": [
-            {"stage": m["stage"], "matter": m["name"], "conditions": "", "materials": "",
-             "intermediary": "", "time_limit": f"{m['time_limit']}个工作日" if m["time_limit"] else ""}
-            for m in matter_rows]},
+        "assess": {"filler": case.facts.manager, **_assess_ticks(archive.forms.get("assess"), library, matter_rows)},
+        "plan": _plan_values(library, matter_rows),
+        "notice": {"notice_items": _notice_items(library, matter_rows)},
         "handover": {"items": [
             {"name": d.title, "kind": d.kind.label, "doc_no": d.doc_no,
              "form": "原件" if d.kind != DocKind.GENERATED else "打印件",
@@ -157,7 +235,8 @@ def case_context(archive: Archive, case_no: str) -> CaseContext:
         "agency": {name: value for name, value in asdict(archive.settings.agency).items() if value.strip()},
         "case": _case_namespace(case), "matters": matter_rows, "stages": list(STAGES),
     }
-    return CaseContext(case, shared, _derived(archive, case, matter_rows))
+    library = load_library(archive.root)
+    return CaseContext(case, shared, _derived(archive, case, matter_rows, library), _refusals(library, matter_rows))
 
 
 def _doc_no(archive: Archive, case_no: str, spec: FormSpec, year: int) -> str:
@@ -174,6 +253,9 @@ def form_context(archive: Archive, base: CaseContext, spec: FormSpec, values: Fo
                  when: date) -> FormContext:
     """Assemble one form's render context, identity and 文号; staff's values never reach reserved names."""
     _refuse_reserved(values)
+    given = values.data.get(spec.id, {}).get("notice_items") or values.data.get("notice_items")
+    if spec.id in base.refused and not given:
+        raise ValidationError(base.refused[spec.id])
     case_no = base.case.case_no
     identity = DocIdentity(case_no, spec.id, next_form_version(archive, case_no, spec.id))
     doc_no = _doc_no(archive, case_no, spec, when.year)
