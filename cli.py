@@ -375,12 +375,55 @@ def case_archive(case_no, as_json):
 
 
 class BuildByDefault(DaibanGroup):
-    """A group whose first argument, when it names no subcommand, is a case for `build`."""
+    """A group whose first argument, when it names no subcommand, is a case for its default command."""
+
+    default = "build"
 
     def resolve_command(self, ctx, args):
         if args and args[0] not in self.commands and not args[0].startswith("-"):
-            args = ["build", *args]
+            args = [self.default, *args]
         return super().resolve_command(ctx, args)
+
+
+class ShowByDefault(BuildByDefault):
+    """`daiban ledger CASE` shows the case's ledger."""
+
+    default = "show"
+
+
+@main.group(cls=ShowByDefault)
+def ledger():
+    """台账（工作日志）：daiban ledger CASE 显示案件的台账；daiban ledger add 记一笔。"""
+
+
+@ledger.command("show")
+@root_option
+@click.argument("case_no")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+def ledger_show(case_no, as_json):
+    """显示案件台账：立案、归档、状态变更、事项办理、逾期的时限和手记的工作，按时间排列。"""
+    from archive.casework.ledger import case_ledger
+
+    lines = case_ledger(_archive(), case_no)
+    if as_json:
+        _json(lines)
+        return
+    _table(f"{case_no} 台账", ["#", "时间", "内容", "完成许可事项情况", "类别", "记录人"],
+           [[n, line.day, line.content, line.result, line.kind, line.actor] for n, line in enumerate(lines, 1)])
+
+
+@ledger.command("add")
+@root_option
+@click.argument("case_no")
+@click.argument("text")
+@click.option("--kind", default="其他", show_default=True, help="类别：咨询、催办、督办、协调、补正、踏勘、沟通、其他")
+@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="日期 YYYY-MM-DD（默认今天）")
+def ledger_add(case_no, text, kind, on):
+    """在案件台账中记一笔（咨询、催办、协调等手工记录），记入事件日志。"""
+    from archive.casework.ledger import add_ledger
+
+    line = add_ledger(_archive(), case_no, text, kind, on.date() if on else None)
+    click.echo(f"已记入台账：{line.day} {line.content}")
 
 
 @main.group(cls=BuildByDefault)

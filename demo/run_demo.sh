@@ -60,6 +60,7 @@ say "出具服务方案，案件进入“办理”；其余审批事项逐项办
 run render "$CASE" plan --set "key_points=用地预审与规划许可并联办理" --set "optimization=施工图审查与消防审查合并"
 run matter accept "$CASE" 2 --date 2026-11-23
 run matter accept "$CASE" 3 --date 2026-11-02
+run ledger add "$CASE" "电话催办建设工程规划许可证，审批部门答复材料齐全、三日内出证" --kind 催办 --date 2026-11-25
 
 say "到期事项：按法定工作日（节假日、调休）计算；2027 年尚无国务院安排的数据，相关日期标为估算"
 run due --days 60 --ics "$DAIBAN_ROOT/exports/到期事项.ics"
@@ -68,6 +69,7 @@ run calendar show 2027
 for MATTER in 2 3; do daiban matter done "$CASE" "$MATTER" > /dev/null; done
 daiban matter accept "$CASE" 4 > /dev/null; daiban matter done "$CASE" 4 > /dev/null
 run matter list "$CASE"
+run ledger "$CASE"
 
 say "办结：生成办结单与移交清单，企业签字后扫描入库"
 run render "$CASE" complete --set "completed_on=$(date +%F)"

@@ -14,6 +14,7 @@ from archive.base.errors import UsageError, ValidationError
 from archive.base.terms import STAGES, DocKind, MatterStatus, category
 from archive.base.workdays import WorkCalendar
 from archive.casework.deadlines import planned_date
+from archive.casework.ledger import ledger_lines
 from archive.catalog.cases import Case, get_case
 from archive.catalog.documents import (
     FiledDocument,
@@ -217,6 +218,8 @@ def _derived(archive: Archive, case: Case, matter_rows: list[dict], library: Mat
         "complete": {"completed_stages": done, "handed_items": [d.title for d in handed]},
         "assess": {"filler": case.facts.manager, **_assess_ticks(archive.forms.get("assess"), library, matter_rows)},
         "plan": _plan_values(library, matter_rows),
+        "ledger": {"entries": [{"date": line.day, "content": line.content, "result": line.result}
+                               for line in ledger_lines(archive, case.case_no)]},
         "notice": {"notice_items": _notice_items(library, matter_rows)},
         "handover": {"items": [
             {"name": d.title, "kind": d.kind.label, "doc_no": d.doc_no,
