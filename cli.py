@@ -289,11 +289,18 @@ def case_show(case_no, as_json):
 
     view = show_case(_archive(), case_no)
     if as_json:
-        _json({"case": view.case, "people": view.people, "matters": view.matters,
+        matters = [dataclasses.asdict(m) | {"planned": view.planned[m.id]} for m in view.matters]
+        _json({"case": view.case, "people": view.people, "matters": matters,
                "items": [_item_json(item) for item in view.items],
                "documents": view.documents, "events": view.events, "next": view.needs})
         return
     _print_case(view)
+
+
+def _planned(due) -> str:
+    if due is None:
+        return ""
+    return f"{due.day}（估算）" if due.estimated else str(due.day)
 
 
 def _item_json(item) -> dict:
@@ -315,8 +322,10 @@ def _print_case(view) -> None:
     if former:
         out.print("  历任：" + "；".join(f"{p.role} {p.name}（{p.since[:10]}–{p.until[:10]}）" for p in former))
     if view.matters:
-        _table("审批事项", ["编号", "阶段", "事项", "层级", "审批部门", "时限(工作日)", "状态"],
-               [[m.id, m.stage, m.name, m.level, m.dept, m.time_limit, m.status] for m in view.matters])
+        _table("审批事项（销号）", ["编号", "阶段", "事项", "审批部门", "时限(工作日)", "受理", "计划办结", "实际办结",
+                                  "状态"],
+               [[m.id, m.stage, m.name, f"{m.level} {m.dept}", m.time_limit or "", (m.accepted or "")[:10],
+                 _planned(view.planned[m.id]), (m.done or "")[:10], m.status] for m in view.matters])
     for cat in CATEGORIES:
         found = [item for item in view.items if item.category == cat.name]
         if found:

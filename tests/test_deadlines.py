@@ -144,3 +144,12 @@ def test_the_task_plan_prints_each_matters_planned_date_and_marks_an_estimate(da
     text = "".join(c.text for t in Document(daiban.root / made[0]["docx"]["path"]).tables
                    for r in t.rows for c in r.cells).replace("\u2060", "")
     assert "2026年10月10日" in text and "2027年1月15日（估算）" in text
+
+
+def test_case_show_lists_each_matter_with_planned_and_actual_dates(daiban, handling):
+    daiban("matter", "accept", handling, "1", "--date", "2026-09-28")
+    daiban("matter", "done", handling, "1", "--date", "2026-10-12")
+    shown = json.loads(daiban("case", "show", handling, "--json").output)["matters"][0]
+    assert shown["planned"]["day"] == "2026-10-10" and shown["done"] == "2026-10-12"
+    table = daiban("case", "show", handling).output
+    assert "计划办结" in table and "2026-10-10" in table and "2026-10-12" in table

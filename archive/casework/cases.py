@@ -1,10 +1,12 @@
 """Case services: open a case, list and show cases, change the 项目长, read a case's event log."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from archive.base.errors import ValidationError
+from archive.base.workdays import Due
+from archive.casework.deadlines import planned_date
 from archive.casework.facts import facts_from_mapping, facts_problems, phone_problem
 from archive.casework.steps import Need, missing_for_next
 from archive.casework.values import checked_text
@@ -14,6 +16,7 @@ from archive.catalog.documents import CaseItem, FiledDocument, case_items
 from archive.catalog.events import Event, read_log, record
 from archive.catalog.matters import Matter, list_matters
 from archive.catalog.session import Archive
+from archive.dataroot.calendar import load_calendar
 from archive.indexing.outbox import run_outbox
 
 RECENT_EVENTS = 10
@@ -30,6 +33,8 @@ class CaseView:
     items: list[CaseItem]
     events: list[Event]
     needs: list[Need]
+    # Each matter's planned date (its time limit in working days from acceptance), by matter id.
+    planned: dict[int, Due | None] = field(default_factory=dict)
 
     @property
     def documents(self) -> list[FiledDocument]:
@@ -60,13 +65,16 @@ def show_case(archive: Archive, case_no: str) -> CaseView:
     Who looked at a case is recorded (seed 001: who saw what must be traceable); a view that
     cannot be recorded is not shown.
     """
+    matters = list_matters(archive, case_no)
+    calendar = load_calendar(archive.root)
     view = CaseView(
         case=catalog_cases.get_case(archive, case_no),
         people=catalog_cases.case_people(archive, case_no),
-        matters=list_matters(archive, case_no),
+        matters=matters,
         items=case_items(archive, case_no),
         events=read_log(archive, case_no, limit=RECENT_EVENTS),
         needs=missing_for_next(archive, case_no),
+        planned={m.id: planned_date(calendar, m) for m in matters},
     )
     record(archive, "case.viewed", case_no=case_no)
     return view
