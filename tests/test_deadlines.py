@@ -153,3 +153,18 @@ def test_case_show_lists_each_matter_with_planned_and_actual_dates(daiban, handl
     assert shown["planned"]["day"] == "2026-10-10" and shown["done"] == "2026-10-12"
     table = daiban("case", "show", handling).output
     assert "计划办结" in table and "2026-10-10" in table and "2026-10-12" in table
+
+
+def test_the_progress_report_covers_the_time_since_the_last_one_and_names_late_matters(daiban, handling, tmp_path):
+    daiban("matter", "accept", handling, "1", "--date", "2026-09-28")
+    daiban("file", handling, make_pdf(tmp_path / "上次进度.pdf", text="progress"), "--form", "progress",
+           "--date", "2026-11-13")
+    made = json.loads(daiban("render", handling, "progress", "--set", "next_plan=催办备案", "--no-pdf",
+                             "--json").output)
+    document = Document(daiban.root / made[0]["docx"]["path"])
+    text = "".join(p.text for p in document.paragraphs) + "".join(
+        c.text for t in document.tables for r in t.rows for c in r.cells)
+    text = text.replace("\u2060", "")
+    today = date.today()
+    assert f"汇总期间：2026年11月13日至{today.year}年{today.month}月{today.day}日" in text
+    assert "已超过计划办结时间（2026年10月10日），尚未办结" in text

@@ -191,6 +191,21 @@ def _plan_values(library: MatterLibrary, matter_rows: list[dict]) -> dict:
     return values
 
 
+def _cn(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _progress_values(case: Case, documents: list[FiledDocument], matter_rows: list[dict], today: date) -> dict:
+    """The 进度汇总's period (since the last one, else since the case opened) and the matters past their
+    planned date, as 受阻事项 for staff to add the measures to."""
+    reports = [date.fromisoformat((d.doc_date or d.filed)[:10]) for d in documents if d.form_id == "progress"]
+    start = max(reports) if reports else date.fromisoformat(case.opened[:10])
+    late = [{"matter": m["name"], "measure": "",
+             "problem": f"已超过计划办结时间（{_cn(m['due'])}{'，估算' if m['due_note'] else ''}），尚未办结"}
+            for m in matter_rows if m["due"] and m["due"] < today and m["status"] != MatterStatus.DONE]
+    return {"period": f"{_cn(start)}至{_cn(today)}", "blocked": late}
+
+
 def _refusals(library: MatterLibrary, matter_rows: list[dict]) -> dict[str, str]:
     """The 告知清单 tells the enterprise it lists everything: refused while a matter has no materials."""
     bare = [m["name"] for m in matter_rows if not (listed := library.matter(m["name"])) or not listed.materials]
@@ -218,6 +233,7 @@ def _derived(archive: Archive, case: Case, matter_rows: list[dict], library: Mat
         "complete": {"completed_stages": done, "handed_items": [d.title for d in handed]},
         "assess": {"filler": case.facts.manager, **_assess_ticks(archive.forms.get("assess"), library, matter_rows)},
         "plan": _plan_values(library, matter_rows),
+        "progress": _progress_values(case, documents, matter_rows, date.today()),
         "ledger": {"entries": [{"date": line.day, "content": line.content, "result": line.result}
                                for line in ledger_lines(archive, case.case_no)]},
         "notice": {"notice_items": _notice_items(library, matter_rows)},
