@@ -733,15 +733,16 @@ def matter_done(case_no, matter_id, on):
 @click.option("--reason", "reason_code", type=click.IntRange(1, 7),
               help="中止情形 1-7：" + "；".join(f"{k}.{v}" for k, v in SUSPEND_REASONS.items()))
 @click.option("--supplement", default="", help="向已归档案件补充文件的原因（补充件编在卷末，留痕）")
+@click.option("--meeting", "meeting_id", type=int, help="归入该编号的会议（会议纪要、照片等）")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 def file_cmd(case_no, paths, category, title, form_id, signed, doc_date, doc_no, author, reason_code, supplement,
-             as_json):
+             meeting_id, as_json):
     """将文件归入案件（一事一档），记录 sha256、页数、版本。"""
     from archive.casework.filing import file_paths
 
     result = file_paths(_archive(), case_no, list(paths), category=category, title=title, form_id=form_id,
                         signed=signed, doc_date=doc_date.date() if doc_date else None, doc_no=doc_no,
-                        author=author, reason_code=reason_code, supplement=supplement)
+                        author=author, reason_code=reason_code, supplement=supplement, meeting_id=meeting_id)
     if as_json:
         _json({"documents": result.documents, "status": result.status_after})
         return
@@ -965,6 +966,98 @@ def render_cmd(case_no, form_id, sets, data_file, no_pdf, as_json):
         _json(generated)
     else:
         _print_generated(generated)
+
+
+@main.group()
+def meeting():
+    """会议（联席会议、联合审批协调会议）：召集、会议记录与议定事项、跟踪办结。"""
+
+
+@meeting.command("new")
+@root_option
+@click.argument("case_no")
+@click.option("--topic", required=True, help="会议议题")
+@click.option("--date", "held", required=True, type=click.DateTime(["%Y-%m-%d"]), help="会议日期 YYYY-MM-DD")
+@click.option("--place", required=True, help="会议地点")
+@click.option("--convener", required=True, help="主持人")
+@click.option("--dept", "depts", multiple=True, required=True, metavar="部门:负责人",
+              help="参会部门及负责人，可多次使用")
+@form_values
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+def meeting_new(case_no, topic, held, place, convener, depts, sets, data_file, as_json):
+    """召集会议：记录会议，生成会议通知和会议签到表（均归入该会议）。"""
+    from archive.outputs.context import read_form_values
+    from archive.outputs.meetings import call_meeting
+
+    papers = call_meeting(_archive(), case_no, topic, held.date(), place, convener, list(depts),
+                          read_form_values(data_file, list(sets)))
+    if as_json:
+        _json(papers)
+        return
+    m = papers.meeting
+    click.echo(f"已召集会议 {m.id}：{m.topic}（{m.held}，{m.place}）")
+    _print_generated(papers.forms)
+
+
+@meeting.command("minutes")
+@root_option
+@click.argument("meeting_id", type=int)
+@click.option("--issues", required=True, help="协调事项及存在问题")
+@click.option("--decision", "decisions", multiple=True, metavar="议定事项|责任部门|期限",
+              help="议定事项，可多次使用（期限 YYYY-MM-DD，可省略）")
+@click.option("--recorder", required=True, help="记录人")
+@form_values
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+def meeting_minutes(meeting_id, issues, decisions, recorder, sets, data_file, as_json):
+    """会议记录：记录议定事项（逐项跟踪到办结），生成会议记录表，签字后扫描入库即为会议纪要。"""
+    from archive.outputs.context import read_form_values
+    from archive.outputs.meetings import write_minutes
+
+    papers = write_minutes(_archive(), meeting_id, issues, list(decisions), recorder,
+                           read_form_values(data_file, list(sets)))
+    if as_json:
+        _json(papers)
+        return
+    for d in papers.decisions:
+        click.echo(f"议定事项 {d.id}：{d.issue}（{d.dept}{'，' + d.deadline + '前' if d.deadline else ''}）")
+    _print_generated(papers.forms)
+
+
+@meeting.command("close")
+@root_option
+@click.argument("decision_id", type=int)
+@click.option("--note", default="", help="办结说明")
+@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="办结日期（默认今天）")
+def meeting_close(decision_id, note, on):
+    """议定事项办结。"""
+    from archive.casework.meetings import close_decision
+
+    closed = close_decision(_archive(), decision_id, note, on.date() if on else None)
+    click.echo(f"议定事项 {closed.id}“{closed.issue}”已于 {closed.closed} 办结")
+
+
+@meeting.command("list")
+@root_option
+@click.argument("case_no")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+def meeting_list(case_no, as_json):
+    """列出案件的会议：材料、议定事项及其办结情况、尚缺的纪要或签到表。"""
+    from archive.casework.meetings import case_meeting_views
+
+    views = case_meeting_views(_archive(), case_no)
+    if as_json:
+        _json(views)
+        return
+    for view in views:
+        m = view.meeting
+        click.echo(f"会议 {m.id}：{m.topic}（{m.held}，{m.place}，主持人 {m.convener}）")
+        for item in view.items:
+            click.echo(f"  件号{item.item_no:04d} {item.title}")
+        for d in view.decisions:
+            state = f"已于 {d.closed} 办结" if d.closed else (f"{d.deadline} 前" if d.deadline else "未定期限")
+            click.echo(f"  议定事项 {d.id}：{d.issue}（{d.dept}，{state}）")
+        for line in view.missing:
+            click.echo(f"  缺：{line}")
 
 
 @main.command("packet")

@@ -32,16 +32,24 @@ run packet "$CASE" 受理
 say "方案：生成代办任务分解计划表（审批事项、部门逐行列在表格中）"
 run render "$CASE" taskplan
 
-say "企业签字盖章后扫描，扫描件放入收件箱（此处用扫描模拟器代替打印机和扫描仪）"
+say "召集联审协调会议：记录会议，生成会议通知和会议签到表（均归入该会议）"
+run meeting new "$CASE" --topic "用地预审与规划许可并联办理问题" --date 2026-11-26 --place "政务服务中心三楼会议室" \
+    --convener 李明 --dept "晋城市规划和自然资源局:刘涛" --dept "泽州县行政审批服务管理局:张敏"
+
+say "企业签字盖章、参会人员签到后扫描，扫描件放入收件箱（此处用扫描模拟器代替打印机和扫描仪）"
 ENTRUST=$(ls "$DAIBAN_ROOT"/cases/*/*/01*/*委托书*.pdf)
 CARD=$(ls "$DAIBAN_ROOT"/cases/*/*/10*/*联系卡*.pdf)
-python demo/make_scans.py "$DAIBAN_ROOT/inbox" 150dpi "$ENTRUST" "$CARD"
+SIGNIN=$(ls "$DAIBAN_ROOT"/cases/*/*/06*/*签到表*.pdf)
+python demo/make_scans.py "$DAIBAN_ROOT/inbox" 150dpi "$ENTRUST" "$CARD" "$SIGNIN"
 
 say "收件箱入库：OCR 为 PDF/A，按二维码归入案件，签署的委托书使案件进入“受理”"
 run watch --once --settle 0.5
 
-say "办理：归档会议纪要，审批事项销号"
-run file "$CASE" "demo/samples/第一次联审协调会议纪要.txt" --category 会议纪要 --author "李明" --date 2026-03-12
+say "办理：会议议定事项逐项跟踪；会议纪要归入该会议；审批事项销号"
+run meeting minutes 1 --issues "用地预审与规划许可能否并联办理" --recorder 张丽 \
+    --decision "规划许可与用地预审并联受理|晋城市规划和自然资源局|2026-12-10" --decision "补充勘测定界报告|项目单位"
+run file "$CASE" "demo/samples/第一次联审协调会议纪要.txt" --category 会议纪要 --author "李明" --date 2026-11-26 --meeting 1
+run meeting list "$CASE"
 run matter accept "$CASE" 1
 run matter done "$CASE" 1
 run case show "$CASE"
@@ -65,6 +73,7 @@ run ledger add "$CASE" "电话催办建设工程规划许可证，审批部门�
 say "到期事项：按法定工作日（节假日、调休）计算；2027 年尚无国务院安排的数据，相关日期标为估算"
 run due --days 60 --ics "$DAIBAN_ROOT/exports/到期事项.ics"
 run calendar show 2027
+run meeting close 1 --note "已并联受理"
 
 for MATTER in 2 3; do daiban matter done "$CASE" "$MATTER" > /dev/null; done
 daiban matter accept "$CASE" 4 > /dev/null; daiban matter done "$CASE" 4 > /dev/null

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from archive.base.terms import CaseStatus, DocKind
+from archive.casework.meetings import case_meeting_views
 from archive.catalog.cases import CaseState, case_state
 from archive.catalog.cases import list_cases as catalog_cases
 from archive.catalog.documents import unread_documents
@@ -64,7 +65,8 @@ RULES: dict[CaseStatus, tuple[Rule, ...]] = {
     CaseStatus.ARCHIVED: (SIGNED_ENTRUST, Rule("signed_closing", "signed", ("complete", "terminate")),
                           SIGNED_HANDOVER),
 }
-EVERY_CASE = (Rule("fixity", "fixity"), Rule("text_read", "text_read"), Rule("review_clear", "review_clear"))
+EVERY_CASE = (Rule("fixity", "fixity"), Rule("text_read", "text_read"), Rule("review_clear", "review_clear"),
+              Rule("meetings_complete", "meetings_complete"))
 
 
 @dataclass(frozen=True)
@@ -113,9 +115,14 @@ def _review_clear(facts: _Facts, rule: Rule) -> list[str]:
     return [f"待审核 #{r.id}（{r.source_name}）可能属于本案，尚未处理" for r in waiting]
 
 
+def _meetings_complete(facts: _Facts, rule: Rule) -> list[str]:
+    # A meeting held without its signed minutes or sign-in sheet did not leave its record (seed 002 五(五)).
+    return [line for view in case_meeting_views(facts.archive, facts.state.case.case_no) for line in view.missing]
+
+
 CHECKS: dict[str, Callable[[_Facts, Rule], list[str]]] = {
     "signed": _signed, "filed": _filed, "matters_done": _matters_done, "fixity": _fixity,
-    "text_read": _text_read, "review_clear": _review_clear,
+    "text_read": _text_read, "review_clear": _review_clear, "meetings_complete": _meetings_complete,
 }
 
 

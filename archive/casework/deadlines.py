@@ -9,19 +9,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from archive.base.terms import CaseStatus, MatterStatus
+from archive.base.terms import OPEN_STATUSES, CaseStatus, MatterStatus
 from archive.base.workdays import Due, WorkCalendar, add_workdays
 from archive.catalog import events
 from archive.catalog.cases import Case, list_cases
 from archive.catalog.documents import FiledDocument, case_documents, form_filed_dates
 from archive.catalog.matters import Matter, list_matters
+from archive.catalog.meetings import Decision, case_decisions
 from archive.catalog.session import Archive
 from archive.dataroot.calendar import load_calendar
 
 AGENCY = "（机构）"
 # Seed 000 二6 and 002 三3 ask for progress to be reported to the enterprise 定期; the owner set it at half a month.
 PROGRESS_DAYS = 15
-WATCHED = (CaseStatus.ACCEPTED, CaseStatus.HANDLING, CaseStatus.SUSPENDED, CaseStatus.COMPLETED)
+WATCHED = (*OPEN_STATUSES, CaseStatus.COMPLETED)
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class _Facts:
     documents: list[FiledDocument]
     entered: dict[str, date]
     calendar: WorkCalendar
+    decisions: list[Decision]
 
 
 def _day(stamp: str) -> date:
@@ -120,9 +122,16 @@ def _progress(facts: _Facts) -> list[Deadline]:
                       Due(last + timedelta(days=PROGRESS_DAYS)))]
 
 
+def _decisions(facts: _Facts) -> list[Deadline]:
+    # A meeting's decisions keep their own deadlines until closed (seed 002 五(五)).
+    return [_deadline(facts, "decision", f"会议议定事项：{d.issue}（{d.dept}）", f"会议 {d.meeting_id} 议定",
+                      Due(date.fromisoformat(d.deadline)))
+            for d in facts.decisions if d.deadline and not d.closed]
+
+
 RULES: tuple[tuple[str, Callable[[_Facts], list[Deadline]]], ...] = (
     ("matter_limit", _matter_limits), ("closing_papers", _closing_papers), ("advice", _advice),
-    ("progress", _progress),
+    ("progress", _progress), ("decision", _decisions),
 )
 
 
@@ -155,7 +164,7 @@ def interactions_deadline(archive: Archive, calendar: WorkCalendar, today: date)
 def case_deadlines(archive: Archive, case: Case, calendar: WorkCalendar) -> list[Deadline]:
     """Every open deadline of one case, by the rules."""
     facts = _Facts(case, list_matters(archive, case.case_no), case_documents(archive, case.case_no, False),
-                   _entered(archive, case.case_no), calendar)
+                   _entered(archive, case.case_no), calendar, case_decisions(archive, case.case_no))
     return [d for _, rule in RULES for d in rule(facts)]
 
 

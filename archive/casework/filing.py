@@ -16,6 +16,7 @@ from archive.casework.values import checked_text
 from archive.catalog import store
 from archive.catalog.cases import get_case
 from archive.catalog.documents import FiledDocument, form_item
+from archive.catalog.meetings import attach_items, get_meeting
 from archive.catalog.scans import ScanPart
 from archive.catalog.session import Archive
 from archive.catalog.store import Filing, FilingOptions
@@ -96,17 +97,25 @@ def file_documents(archive: Archive, case_no: str, requests: Sequence[FilingRequ
 def file_paths(archive: Archive, case_no: str, paths: Sequence[Path], *, category: str | None = None,
                title: str | None = None, form_id: str | None = None, signed: bool = False,
                doc_date: date | None = None, doc_no: str = "", author: str = "",
-               reason_code: int | None = None, supplement: str = "") -> FilingResult:
-    """File files a person hands in (the `file` command): one title for one file, --signed names its form."""
+               reason_code: int | None = None, supplement: str = "", meeting_id: int | None = None) -> FilingResult:
+    """File files a person hands in (the `file` command): one title for one file, --signed names its form;
+    with a meeting, the items filed become part of it (its minutes, photos)."""
     if title and len(paths) > 1:
         raise UsageError("--title 只能用于单个文件")
     for label, value in (("题名", title or ""), ("文号", doc_no), ("责任者", author)):
         checked_text(label, value)
     if signed and not form_id:
         raise UsageError("--signed 须同时用 --form 指明是哪张表单的签署件")
+    meeting = get_meeting(archive, meeting_id) if meeting_id is not None else None
+    if meeting is not None and meeting.case_no != case_no:
+        raise UsageError(f"会议 {meeting.id} 属于案件 {meeting.case_no}，不是 {case_no}")
     requests = [FilingRequest(p, category=category, title=title, form_id=form_id, doc_no=doc_no,
                               author=author, doc_date=doc_date) for p in paths]
-    return file_documents(archive, case_no, requests, signed=signed, reason_code=reason_code, supplement=supplement)
+    result = file_documents(archive, case_no, requests, signed=signed, reason_code=reason_code,
+                            supplement=supplement)
+    if meeting is not None:
+        attach_items(archive, meeting, sorted({d.item_no for d in result.documents}))
+    return result
 
 
 def withdraw_item(archive: Archive, case_no: str, item_no: int, reason: str) -> list[FiledDocument]:

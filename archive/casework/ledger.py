@@ -83,6 +83,11 @@ def _content(event: events.Event) -> str | None:
         "document.withdrawn": lambda: f"撤回件号{d.get('item_no', 0):04d}：{d.get('reason', '')}",
         "dossier.built": lambda: "生成移交档案和移交包",
         "ledger.added": lambda: f"【{d.get('kind', '其他')}】{d.get('text', '')}",
+        "meeting.created": lambda: f"召集会议：{d.get('topic', '')}（{d.get('held', '')}，{d.get('place', '')}）",
+        "decision.added": lambda: f"会议议定：{d.get('issue', '')}（{d.get('dept', '')}"
+                                  + (f"，{d['deadline']}前）" if d.get("deadline") else "）"),
+        "decision.closed": lambda: f"议定事项办结：{d.get('issue', '')}"
+                                   + (f"（{d['note']}）" if d.get("note") else ""),
     }
     found = said.get(event.action)
     return found() if found else None

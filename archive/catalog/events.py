@@ -30,7 +30,8 @@ ACTION_LABELS = {
     "settings.changed": "修改机构设置", "document.regrouped": "并入件（目录库升级）",
     "case.supplemented": "归档后补充", "dossier.built": "生成移交档案",
     "checks.reported": "四性检测", "due.listed": "查看到期事项", "calendar.year_added": "添加年度节假日安排",
-    "ledger.added": "台账记录", "ledger.viewed": "查看台账",
+    "ledger.added": "台账记录", "ledger.viewed": "查看台账", "meeting.created": "召集会议",
+    "meeting.attached": "材料归入会议", "decision.added": "会议议定事项", "decision.closed": "议定事项办结",
 }
 
 
@@ -45,7 +46,9 @@ DETAIL_LABELS = {
     "source_bytes": "来源文件名原始字节", "text_sha256": "文字内容", "reader": "提取方法",
     "key": "设置项", "item_no": "件号", "path": "文件", "on": "日期", "days": "天数", "overdue": "仅逾期",
     "manager": "项目长", "year": "年度", "days_off": "放假天数", "make_up": "调休上班天数",
-    "replaced": "替换", "text": "内容",
+    "replaced": "替换", "text": "内容", "meeting": "会议", "topic": "议题", "held": "会议日期",
+    "place": "地点", "convener": "主持人", "depts": "参会部门", "decision": "议定事项", "issue": "事项",
+    "deadline": "期限", "items": "件号",
 }
 
 

@@ -12,10 +12,12 @@ from archive.catalog.schema import (
     APPEND_ONLY_TRIGGERS,
     SCHEMA_VERSION,
     cases,
+    decisions,
     documents,
     events,
     failed_inputs,
     matters,
+    meetings,
     meta,
     metadata,
     outbox,
@@ -88,10 +90,16 @@ def _v7_items_and_sealing(conn: Connection) -> None:
         _add_column(conn, "cases", column, "VARCHAR")
 
 
+def _v8_meetings(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[meetings, decisions])
+    _add_column(conn, "items", "meeting_id", "INTEGER")
+
+
 # MIGRATIONS[n] brings a catalog from schema version n to n + 1.
 MIGRATIONS: dict[int, Migration] = {
     0: _v1_core_tables, 1: _v2_review_and_index_queue, 2: _v3_index_outbox, 3: _v4_scan_parts,
     4: _v5_warnings_and_failed_inputs, 5: _v6_text_version, 6: _v7_items_and_sealing,
+    7: _v8_meetings,
 }
 
 

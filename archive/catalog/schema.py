@@ -14,7 +14,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 # How a document's stored text was read. 0: before v6, PDFs by plain pdftotext (table cells
 # interleaved, hyphens dropped) and every text NFKC-folded; 1: PDFs by their layout, forms from
 # their .docx cell by cell, text kept as printed. `index rebuild` re-reads what it can of older texts.
@@ -102,7 +102,35 @@ items = Table(
     # Given when the case is sealed (or an item is added to a sealed case): 件号 in archival order, 档号.
     Column("archival_no", Integer),
     Column("reference", String),
+    # The meeting the item belongs to: its notice, sign-in sheet, minutes, photos. No foreign key: the
+    # v7 upgrade creates this table before the meetings table exists.
+    Column("meeting_id", Integer),
     UniqueConstraint("case_id", "item_no"),
+)
+
+# A coordination meeting (联席会议 / 联合审批协调会议) of a case: its items carry its id.
+meetings = Table(
+    "meetings", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False, index=True),
+    Column("topic", String, nullable=False),
+    Column("held", String, nullable=False),
+    Column("place", String, nullable=False),
+    Column("convener", String, nullable=False),
+    Column("depts", Text, nullable=False, default="[]"),
+    Column("created", String, nullable=False),
+)
+
+# What a meeting agreed (议定事项): who does it by when, tracked until closed.
+decisions = Table(
+    "decisions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("meeting_id", Integer, ForeignKey("meetings.id"), nullable=False, index=True),
+    Column("issue", Text, nullable=False),
+    Column("dept", String, nullable=False),
+    Column("deadline", String),
+    Column("closed", String),
+    Column("closed_note", String, nullable=False, default=""),
 )
 
 # One file of the case file: a rendition of the item (case_id, item_no) it belongs to.
