@@ -30,6 +30,7 @@ from archive.dataroot.matterlibrary import LibraryMaterial, MatterLibrary, load_
 from docgen.catalog import FormSpec
 from docgen.context import assign
 from docgen.contract import doc_namespace
+from docgen.formatting import cn_date
 from docgen.identity import DocIdentity, doc_number
 
 # What the catalog alone fills: a value from --set/--data there would print facts, a 文号 or a
@@ -191,26 +192,22 @@ def _plan_values(library: MatterLibrary, matter_rows: list[dict]) -> dict:
     return values
 
 
-def _cn(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def _progress_values(case: Case, documents: list[FiledDocument], matter_rows: list[dict], today: date) -> dict:
     """The 进度汇总's period (since the last one, else since the case opened) and the matters past their
     planned date, as 受阻事项 for staff to add the measures to."""
     reports = [date.fromisoformat((d.doc_date or d.filed)[:10]) for d in documents if d.form_id == "progress"]
     start = max(reports) if reports else date.fromisoformat(case.opened[:10])
     late = [{"matter": m["name"], "measure": "",
-             "problem": f"已超过计划办结时间（{_cn(m['due'])}{'，估算' if m['due_note'] else ''}），尚未办结"}
+             "problem": f"已超过计划办结时间（{cn_date(m['due'])}{'，估算' if m['due_note'] else ''}），尚未办结"}
             for m in matter_rows if m["due"] and m["due"] < today and m["status"] != MatterStatus.DONE]
-    return {"period": f"{_cn(start)}至{_cn(today)}", "blocked": late}
+    return {"period": f"{cn_date(start)}至{cn_date(today)}", "blocked": late}
 
 
 def _refusals(library: MatterLibrary, matter_rows: list[dict]) -> dict[str, str]:
     """The 告知清单 tells the enterprise it lists everything: refused while a matter has no materials."""
-    bare = [m["name"] for m in matter_rows if not (listed := library.matter(m["name"])) or not listed.materials]
     if not matter_rows:
         return {"notice": "案件尚无审批事项，《申请材料一次性告知清单》无从填写：请先添加事项（daiban matter add）"}
+    bare = [m["name"] for m in matter_rows if not (listed := library.matter(m["name"])) or not listed.materials]
     if bare:
         return {"notice": f"事项库中以下事项没有登记申请材料，《申请材料一次性告知清单》不能一次告知完整："
                           f"{'、'.join(bare)}。请在事项库（{library.path}）中补全后再生成"}

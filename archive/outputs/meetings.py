@@ -9,6 +9,7 @@ from archive.catalog.meetings import Decision, Meeting, attach_items, get_meetin
 from archive.catalog.session import Archive
 from archive.outputs.context import FormValues
 from archive.outputs.forms import Generated, generate_forms
+from docgen.formatting import cn_date
 
 
 @dataclass(frozen=True)
@@ -20,14 +21,9 @@ class MeetingPapers:
     decisions: list[Decision]
 
 
-def _cn(day: str) -> str:
-    held = date.fromisoformat(day[:10])
-    return f"{held.year}年{held.month}月{held.day}日"
-
-
 def _known(meeting: Meeting) -> dict[str, dict]:
     """What each meeting form can be filled with from the meeting record."""
-    when = _cn(meeting.held)
+    when = cn_date(meeting.held[:10])
     people = [{"dept": dept, "name": name, "title": "", "phone": ""} for dept, name in meeting.depts]
     return {
         "meeting_notice": {"recipients": [dept for dept, _ in meeting.depts], "subject": meeting.topic,
@@ -67,7 +63,7 @@ def write_minutes(archive: Archive, meeting_id: int, issues: str, decisions: lis
     """Record what a meeting agreed and render its 会议记录表 with those decisions, part of the meeting."""
     meeting = get_meeting(archive, meeting_id)
     parsed = [parse_decision(entry) for entry in decisions]
-    rows = [{"item": issue, "owner": dept, "deadline": _cn(deadline.isoformat()) if deadline else ""}
+    rows = [{"item": issue, "owner": dept, "deadline": cn_date(deadline) if deadline else ""}
             for issue, dept, deadline in parsed]
     extra = {"meeting": {"recorder": recorder, "issues": issues, "resolutions": rows}}
     # The form first: a refused form records no decision.
