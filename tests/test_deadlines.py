@@ -168,3 +168,16 @@ def test_the_progress_report_covers_the_time_since_the_last_one_and_names_late_m
     today = date.today()
     assert f"汇总期间：2026年11月13日至{today.year}年{today.month}月{today.day}日" in text
     assert "已超过计划办结时间（2026年10月10日），尚未办结" in text
+
+
+def test_a_matter_a_level_up_is_pushed_one_working_day_after_the_local_approval(daiban, handling, tmp_path):
+    daiban("matter", "add", handling, "--name", "建设项目用地预审与选址意见书")  # 市级, the same stage
+    daiban("matter", "accept", handling, "1", "--date", "2026-11-02")
+    assert "cross_level" not in rules(due(daiban), handling)  # the county matter is not done yet
+    daiban("matter", "done", handling, "1", "--date", "2026-11-06")  # a Friday
+    pushed = rules(due(daiban), handling)["cross_level"]
+    assert pushed["due"] == "2026-11-09"
+    assert "向晋城市规划和自然资源局推送“建设项目用地预审与选址意见书”" in pushed["what"]
+    daiban("file", handling, make_pdf(tmp_path / "协办单.pdf", text="assist"), "--form", "assist",
+           "--date", "2026-11-09")
+    assert "cross_level" not in rules(due(daiban), handling)

@@ -122,6 +122,28 @@ def _progress(facts: _Facts) -> list[Deadline]:
                       Due(last + timedelta(days=PROGRESS_DAYS)))]
 
 
+# 县级 → 市级 → 省级: a matter whose approval lies a level up waits for the levels below it.
+LEVEL_RANK = {"县级": 0, "市级": 1, "省级": 2}
+
+
+def _cross_level(facts: _Facts) -> list[Deadline]:
+    # Seed 001 四(二)1 and 002 五(五): after the local approval, push to the department a level up within
+    # 1 working day (a 协办单), until it has accepted the matter or the 协办单 has gone.
+    found = []
+    for upper in facts.matters:
+        if upper.status != MatterStatus.WAITING:
+            continue
+        below = [m for m in facts.matters if m.stage == upper.stage and LEVEL_RANK[m.level] < LEVEL_RANK[upper.level]]
+        if not below or any(m.status != MatterStatus.DONE or not m.done for m in below):
+            continue
+        local = max(_day(m.done) for m in below)
+        if any(d.form_id == "assist" and _day(d.doc_date or d.filed) >= local for d in facts.documents):
+            continue
+        found.append(_deadline(facts, "cross_level", f"向{upper.dept}推送“{upper.name}”（协办单，{upper.level}）",
+                               f"本级审批于 {local} 完成，1 个工作日内", add_workdays(facts.calendar, local, 1)))
+    return found
+
+
 def _decisions(facts: _Facts) -> list[Deadline]:
     # A meeting's decisions keep their own deadlines until closed (seed 002 五(五)).
     return [_deadline(facts, "decision", f"会议议定事项：{d.issue}（{d.dept}）", f"会议 {d.meeting_id} 议定",
@@ -131,7 +153,7 @@ def _decisions(facts: _Facts) -> list[Deadline]:
 
 RULES: tuple[tuple[str, Callable[[_Facts], list[Deadline]]], ...] = (
     ("matter_limit", _matter_limits), ("closing_papers", _closing_papers), ("advice", _advice),
-    ("progress", _progress), ("decision", _decisions),
+    ("progress", _progress), ("decision", _decisions), ("cross_level", _cross_level),
 )
 
 
