@@ -2,6 +2,7 @@
 deadlines until closed, complete only with signed minutes and a signed sign-in sheet."""
 
 import json
+import sqlite3
 import subprocess
 
 import pytest
@@ -97,3 +98,18 @@ def test_bad_meeting_input_changes_nothing(daiban, case_no, called, tmp_path):
     assert view["decisions"] == [] and len(view["items"]) == 2
     shown = json.loads(daiban("case", "show", case_no, "--json").output)
     assert len(shown["items"]) == 2  # neither a 会议记录表 nor the photo was filed
+
+
+def test_a_meeting_or_decision_changed_behind_daibans_back_shows_in_verify(daiban, case_no, called):
+    daiban("meeting", "minutes", str(called), "--issues", "并联", "--recorder", "张丽",
+           "--decision", "并联受理|晋城市规划和自然资源局|2026-12-10")
+    assert json.loads(daiban("verify", "--json").output)["ok"]
+    with sqlite3.connect(daiban.root / "daiban.sqlite") as db:
+        db.execute("UPDATE decisions SET deadline = '2027-06-30'")
+        db.execute("UPDATE meetings SET place = '别处'")
+        db.execute("UPDATE items SET meeting_id = NULL WHERE item_no = 2")
+    problems = json.loads(daiban("verify", "--json", code=11).output)["problems"]
+    found = {p["code"]: p["message"] for p in problems}
+    assert "期限（记录为“2026-12-10”，实为“2027-06-30”）" in found["decision_changed"]
+    assert "会议地点（记录为“三楼会议室”，实为“别处”）" in found["meeting_changed"]
+    assert "所属会议" in found["item_changed"]

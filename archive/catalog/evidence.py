@@ -29,6 +29,8 @@ LABELS = FACT_LABELS | {
     "path": "存放位置", "stage": "阶段", "parent_id": "所签表单", "text_sha256": "文字内容", "name": "名称",
     "level": "层级", "dept": "审批部门", "liaison": "审批联络员", "time_limit": "时限", "parallel": "并联",
     "case_no": "所属案件", "state": "状态", "warnings": "提示", "archival_no": "归档件号", "reference": "档号",
+    "meeting_id": "所属会议", "topic": "会议议题", "held": "会议日期", "place": "会议地点", "convener": "主持人",
+    "depts": "参会部门", "issue": "议定事项", "deadline": "期限", "closed": "办结日期", "closed_note": "办结说明",
 }
 
 
@@ -69,6 +71,10 @@ class ProvenState:
     matters: dict[int, dict] = field(default_factory=dict)
     # Sealed items by (case, 件号): the archival 件号 and 档号 the sealing (or a 补充) gave them.
     items: dict[tuple[str, int], dict] = field(default_factory=dict)
+    # Items made part of a meeting, by (case, 件号): the meeting's number.
+    item_meetings: dict[tuple[str, int], int] = field(default_factory=dict)
+    meetings: dict[int, dict] = field(default_factory=dict)
+    decisions: dict[int, dict] = field(default_factory=dict)
 
 
 def _open_case(state: ProvenState, case_no: str, d: dict) -> None:
@@ -96,8 +102,26 @@ def _number_items(state: ProvenState, case_no: str, d: dict) -> None:
         state.items[(case_no, item_no)] = {"archival_no": archival_no, "reference": reference}
 
 
+def _meeting_work(state: ProvenState, action: str, case_no: str | None, d: dict) -> None:
+    if action == "meeting.created":
+        state.meetings[d["meeting"]] = {"case_no": case_no, "topic": d.get("topic"), "held": d.get("held"),
+                                        "place": d.get("place"), "convener": d.get("convener"),
+                                        "depts": d.get("depts")}
+    elif action == "meeting.attached":
+        for item_no in d.get("items", []):
+            state.item_meetings[(case_no, item_no)] = d.get("meeting")
+    elif action == "decision.added":
+        state.decisions[d["decision"]] = {"case_no": case_no, "meeting_id": d.get("meeting"),
+                                          "issue": d.get("issue"), "dept": d.get("dept"),
+                                          "deadline": d.get("deadline"), "closed": None, "closed_note": ""}
+    elif action == "decision.closed" and d.get("decision") in state.decisions:
+        state.decisions[d["decision"]] |= {"closed": d.get("on"), "closed_note": d.get("note", "")}
+
+
 def _apply(state: ProvenState, action: str, case_no: str | None, doc_id: int | None, d: dict) -> None:
-    if action == "case.opened":
+    if action.startswith(("meeting.", "decision.")):
+        _meeting_work(state, action, case_no, d)
+    elif action == "case.opened":
         _open_case(state, case_no, d)
     elif action in ("case.status", "case.resumed", "case.archived"):
         _move_case(state, case_no, d)

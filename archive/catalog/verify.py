@@ -11,7 +11,18 @@ from archive.base.terms import REQUIRED_FACTS, DocState, ReviewState, Role
 from archive.catalog import events
 from archive.catalog.cases import case_row
 from archive.catalog.evidence import ProvenState, differences, replay, text_digest
-from archive.catalog.schema import APPEND_ONLY_TRIGGERS, cases, documents, failed_inputs, items, matters, people, review
+from archive.catalog.schema import (
+    APPEND_ONLY_TRIGGERS,
+    cases,
+    decisions,
+    documents,
+    failed_inputs,
+    items,
+    matters,
+    meetings,
+    people,
+    review,
+)
 from archive.catalog.schema import events as events_table
 from archive.catalog.session import Archive
 from archive.catalog.store import STUCK
@@ -236,6 +247,7 @@ def _check_against_log(conn, case_rows, doc_rows, whole: bool, report: Report) -
     _compare_documents(proven, doc_rows, {r.case_no for r in case_rows}, whole, report)
     _compare_matters(conn, proven, case_rows, whole, report)
     _compare_items(conn, proven, case_rows, report)
+    _compare_meetings(conn, proven, case_rows, whole, report)
 
 
 def _compare_items(conn, proven: ProvenState, case_rows, report: Report) -> None:
@@ -245,9 +257,41 @@ def _compare_items(conn, proven: ProvenState, case_rows, report: Report) -> None
     for row in rows:
         case_no = ids[row.case_id]
         expected = proven.items.get((case_no, row.item_no), {"archival_no": None, "reference": None})
+        expected = expected | {"meeting_id": proven.item_meetings.get((case_no, row.item_no))}
         if changed := differences(expected, dict(row._mapping)):
             report.problems.append(Finding("item_changed", _where(case_no, row.item_no),
-                                           "档号与归档事件不符：" + "；".join(changed)))
+                                           "与归档或会议事件不符：" + "；".join(changed)))
+
+
+def _compare_rows(kind: str, code: str, proven: dict[int, dict], rows: dict[int, dict], case_nos: set[str],
+                  whole: bool, report: Report) -> None:
+    """Rows of one table against what the log proves of them: changed, deleted, or never logged."""
+    for row_id, expected in proven.items():
+        if not whole and expected["case_no"] not in case_nos:
+            continue
+        actual = rows.get(row_id)
+        where = f"{expected['case_no']} {kind}#{row_id}"
+        if actual is None:
+            report.problems.append(Finding("row_missing", where,
+                                           f"事件日志记录了此{kind}，但目录中已无此记录：目录被删改"))
+        elif changed := differences(expected, actual):
+            report.problems.append(Finding(code, where, "与事件日志不符：" + "；".join(changed)))
+    for row_id in sorted(set(rows) - set(proven)):
+        report.problems.append(Finding("event_missing", f"{rows[row_id]['case_no']} {kind}#{row_id}",
+                                       f"没有记录此{kind}的事件：记录来历不明"))
+
+
+def _compare_meetings(conn, proven: ProvenState, case_rows, whole: bool, report: Report) -> None:
+    ids = {r.id: r.case_no for r in case_rows}
+    held = {m.id: dict(m._mapping) | {"case_no": ids[m.case_id], "depts": [[d["dept"], d["name"]] for d in
+                                                                            json.loads(m.depts)]}
+            for m in conn.execute(select(meetings).where(meetings.c.case_id.in_(list(ids))))}
+    decided = {d.id: dict(d._mapping) | {"case_no": ids[d.case_id]} for d in conn.execute(
+        select(decisions, meetings.c.case_id).join(meetings, meetings.c.id == decisions.c.meeting_id)
+        .where(meetings.c.case_id.in_(list(ids))))}
+    numbers = set(ids.values())
+    _compare_rows("会议", "meeting_changed", proven.meetings, held, numbers, whole, report)
+    _compare_rows("议定事项", "decision_changed", proven.decisions, decided, numbers, whole, report)
 
 
 def _check_cases(case_rows, report: Report) -> None:
