@@ -524,6 +524,37 @@ def calendar_add_year(year, source, replace):
                f"调休上班 {len(view.make_up)} 个周末日，全年工作日 {view.workdays} 天")
 
 
+@main.group()
+def report():
+    """汇总报表。"""
+
+
+@report.command("quarter")
+@root_option
+@click.argument("quarter")
+@click.option("--xlsx", "xlsx_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="同时写出 Excel 工作簿（.xlsx，含图表）")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+def report_quarter(quarter, xlsx_path, as_json):
+    """季度汇总（如 2026Q4）：案件状态、各项目长的案件、受理至办结的工作日、逾期的时限、中止情形。"""
+    from archive.outputs.quarterly import quarter_report
+
+    found = quarter_report(_archive(), quarter, xlsx_path)
+    if as_json:
+        _json(found)
+        return
+    click.echo(f"{found.quarter.label}：立案 {found.opened} 件，办结 {found.completed} 件")
+    _table("案件状态", ["状态", "案件数"], [list(r) for r in found.by_status])
+    _table("项目长", ["项目长", "案件数", "在办"], [list(r) for r in found.by_manager])
+    _table("受理至办结", ["案件", "项目长", "受理", "办结", "工作日"],
+           [[d.case_no, d.manager, d.accepted, d.completed, f"{d.workdays}{'（估算）' if d.estimated else ''}"]
+            for d in found.durations])
+    _table("逾期的时限", ["时限", "逾期次数"], [list(r) for r in found.overdue])
+    _table("中止情形", ["中止情形", "次数"], [list(r) for r in found.suspensions])
+    if found.xlsx:
+        click.echo(f"工作簿：{found.xlsx}")
+
+
 @main.command("due")
 @root_option
 @click.option("--days", type=click.IntRange(0, 366), default=14, show_default=True, help="列出今后多少天内到期的事项")

@@ -97,6 +97,9 @@ run dossier "$CASE"
 run dossier verify "$DAIBAN_ROOT/exports/dossiers/$CASE/$CASE 移交包.zip"
 run log "$CASE"
 
+say "季度汇总：案件状态、各项目长、受理至办结的工作日、逾期、中止情形（另存 Excel 工作簿）"
+run report quarter "$(date +%Y)Q$(( ($(date +%-m) - 1) / 3 + 1 ))" --xlsx "$DAIBAN_ROOT/exports/季度汇总.xlsx"
+
 say "四性检测（DA/T 70-2018，归档与移交环节）：逐项检测并写出报告"
 run verify --report "$DAIBAN_ROOT/exports/四性检测报告.html"
 run verify "$CASE" --report "$DAIBAN_ROOT/exports/$CASE 四性检测报告.pdf"

@@ -62,3 +62,28 @@ def add_workdays(calendar: WorkCalendar, start: date, count: int) -> Due:
         left -= working
     return Due(day, tuple(sorted(unknown)))
 
+
+
+@dataclass(frozen=True)
+class Span:
+    """How many working days lie between two dates, and the years whose holidays were unknown."""
+
+    days: int
+    unknown_years: tuple[int, ...] = ()
+
+    @property
+    def estimated(self) -> bool:
+        """True when a year without holiday data was counted through."""
+        return bool(self.unknown_years)
+
+
+def workdays_between(calendar: WorkCalendar, start: date, end: date) -> Span:
+    """The working days after start up to and including end (0 when end is not after start)."""
+    days, day, unknown = 0, start, set()
+    while day < end:
+        day += timedelta(days=1)
+        working, guessed = calendar.is_workday(day)
+        if guessed:
+            unknown.add(day.year)
+        days += working
+    return Span(days, tuple(sorted(unknown)))

@@ -32,6 +32,7 @@ ACTION_LABELS = {
     "checks.reported": "四性检测", "due.listed": "查看到期事项", "calendar.year_added": "添加年度节假日安排",
     "ledger.added": "台账记录", "ledger.viewed": "查看台账", "meeting.created": "召集会议",
     "meeting.attached": "材料归入会议", "decision.added": "会议议定事项", "decision.closed": "议定事项办结",
+    "report.quarter": "季度汇总",
 }
 
 
@@ -48,7 +49,7 @@ DETAIL_LABELS = {
     "manager": "项目长", "year": "年度", "days_off": "放假天数", "make_up": "调休上班天数",
     "replaced": "替换", "text": "内容", "meeting": "会议", "topic": "议题", "held": "会议日期",
     "place": "地点", "convener": "主持人", "depts": "参会部门", "decision": "议定事项", "issue": "事项",
-    "deadline": "期限", "items": "件号",
+    "deadline": "期限", "items": "件号", "quarter": "季度",
 }
 
 

@@ -1,0 +1,170 @@
+"""The quarterly summary (季度汇总): cases by state and by 项目长, working days from 受理 to 办结, deadlines
+missed, the 中止 conditions met — as a table for the terminal and an .xlsx workbook with a chart."""
+
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import openpyxl
+from openpyxl.chart import BarChart, Reference
+
+from archive.base.atomicio import atomic_output
+from archive.base.errors import UsageError
+from archive.base.terms import SUSPEND_REASONS, CaseStatus
+from archive.base.workdays import workdays_between
+from archive.casework.deadlines import WATCHED, case_deadlines
+from archive.catalog import events
+from archive.catalog.cases import list_cases
+from archive.catalog.session import Archive
+from archive.dataroot.calendar import load_calendar
+
+RULE_NAMES = {"matter_limit": "审批事项办理时限", "closing_papers": "办结资料移交留档", "advice": "工作建议表",
+              "progress": "进度汇总反馈", "decision": "会议议定事项", "cross_level": "跨层级推送"}
+
+
+@dataclass(frozen=True)
+class Quarter:
+    """A calendar quarter: its name and first and last day."""
+
+    year: int
+    number: int
+
+    @property
+    def start(self) -> date:
+        """The quarter's first day."""
+        return date(self.year, 3 * self.number - 2, 1)
+
+    @property
+    def end(self) -> date:
+        """The quarter's last day."""
+        following = date(self.year + self.number // 4, 3 * self.number % 12 + 1, 1)
+        return following - timedelta(days=1)
+
+    @property
+    def label(self) -> str:
+        """The quarter as people write it."""
+        return f"{self.year}年第{self.number}季度"
+
+
+@dataclass(frozen=True)
+class Duration:
+    """How long one case took from 受理 to 办结, in working days (估算 when a year's holidays are unknown)."""
+
+    case_no: str
+    manager: str
+    accepted: str
+    completed: str
+    workdays: int
+    estimated: bool
+
+
+@dataclass(frozen=True)
+class QuarterReport:
+    """The figures of one quarter."""
+
+    quarter: Quarter
+    opened: int
+    completed: int
+    by_status: list[tuple[str, int]]
+    by_manager: list[tuple[str, int, int]]
+    durations: list[Duration]
+    overdue: list[tuple[str, int]]
+    suspensions: list[tuple[str, int]]
+    xlsx: Path | None = None
+
+
+def parse_quarter(text: str) -> Quarter:
+    """Read 2026Q4, 2026-Q4 or 2026年第4季度."""
+    found = re.fullmatch(r"\s*(\d{4})\s*(?:[-年]?\s*(?:Q|q|第)\s*([1-4])\s*(?:季度)?)\s*", text)
+    if not found:
+        raise UsageError(f"季度“{text}”无法识别，应写作 2026Q4 或 2026年第4季度")
+    return Quarter(int(found.group(1)), int(found.group(2)))
+
+
+def _in(quarter: Quarter, stamp: str) -> bool:
+    return quarter.start <= date.fromisoformat(stamp[:10]) <= quarter.end
+
+
+def _durations(archive: Archive, quarter: Quarter, log: list[events.Event], managers: dict[str, str]) -> list[Duration]:
+    calendar = load_calendar(archive.root)
+    accepted: dict[str, str] = {}
+    found = []
+    for e in log:
+        if e.action != "case.status":
+            continue
+        if e.details.get("new") == CaseStatus.ACCEPTED:
+            accepted[e.case_no] = e.ts[:10]
+        elif e.details.get("new") == CaseStatus.COMPLETED and _in(quarter, e.ts) and e.case_no in accepted:
+            span = workdays_between(calendar, date.fromisoformat(accepted[e.case_no]), date.fromisoformat(e.ts[:10]))
+            found.append(Duration(e.case_no, managers.get(e.case_no, ""), accepted[e.case_no], e.ts[:10], span.days,
+                                  span.estimated))
+    return found
+
+
+def _overdue(archive: Archive, quarter: Quarter, cases, today: date) -> list[tuple[str, int]]:
+    calendar = load_calendar(archive.root)
+    missed = Counter(RULE_NAMES.get(d.rule, d.rule) for c in cases if c.status in WATCHED
+                     for d in case_deadlines(archive, c, calendar)
+                     if quarter.start <= d.due <= quarter.end and d.overdue(today))
+    return sorted(missed.items())
+
+
+def _write_xlsx(report: QuarterReport, out: Path) -> None:
+    book = openpyxl.Workbook()
+    summary = book.active
+    summary.title = "概况"
+    summary.append(["季度", report.quarter.label])
+    summary.append(["本季度立案", report.opened])
+    summary.append(["本季度办结", report.completed])
+    for title, header, rows in (
+            ("案件状态", ["状态", "案件数"], report.by_status),
+            ("项目长", ["项目长", "案件数", "在办"], report.by_manager),
+            ("办理用时", ["案件编号", "项目长", "受理", "办结", "工作日", "估算"],
+             [(d.case_no, d.manager, d.accepted, d.completed, d.workdays, "是" if d.estimated else "")
+              for d in report.durations]),
+            ("逾期", ["时限", "逾期次数"], report.overdue),
+            ("中止情形", ["中止情形", "次数"], report.suspensions)):
+        sheet = book.create_sheet(title)
+        sheet.append(header)
+        for row in rows:
+            sheet.append(list(row))
+    states = book["案件状态"]
+    chart = BarChart()
+    chart.title = f"{report.quarter.label} 案件状态"
+    chart.add_data(Reference(states, min_col=2, min_row=1, max_row=max(states.max_row, 2)), titles_from_data=True)
+    chart.set_categories(Reference(states, min_col=1, min_row=2, max_row=max(states.max_row, 2)))
+    states.add_chart(chart, "D2")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with atomic_output(out) as handle:
+        handle.write(buffer.getvalue())
+
+
+def quarter_report(archive: Archive, quarter_text: str, xlsx: Path | None = None,
+                   today: date | None = None) -> QuarterReport:
+    """The quarter's figures, written to an .xlsx workbook when asked."""
+    quarter = parse_quarter(quarter_text)
+    if xlsx is not None and xlsx.suffix.lower() != ".xlsx":
+        raise UsageError(f"{xlsx}：工作簿须为 .xlsx 文件")
+    today = today or date.today()
+    cases = [c for c in list_cases(archive) if date.fromisoformat(c.opened[:10]) <= quarter.end]
+    managers = {c.case_no: c.facts.manager for c in cases}
+    log = events.read_log(archive)
+    by_manager = Counter(c.facts.manager for c in cases)
+    open_by_manager = Counter(c.facts.manager for c in cases if c.status in WATCHED)
+    suspended = Counter(SUSPEND_REASONS.get(e.details.get("reason_code"), "未注明") for e in log
+                        if e.action == "case.status" and e.details.get("new") == CaseStatus.SUSPENDED
+                        and _in(quarter, e.ts))
+    durations = _durations(archive, quarter, log, managers)
+    report = QuarterReport(
+        quarter, sum(_in(quarter, c.opened) for c in cases), len(durations),
+        [(s.value, n) for s in CaseStatus if (n := sum(c.status == s for c in cases))],
+        [(m, n, open_by_manager[m]) for m, n in sorted(by_manager.items())],
+        durations, _overdue(archive, quarter, cases, today), sorted(suspended.items()), xlsx)
+    if xlsx is not None:
+        _write_xlsx(report, xlsx)
+    events.record(archive, "report.quarter", quarter=quarter.label, path=str(xlsx) if xlsx else None)
+    return report
