@@ -102,6 +102,13 @@ def make_pdf(path: Path, pages: int = 1, marker: str = "", text: str = "") -> Pa
     return path
 
 
+def file_form(daiban: Daiban, case_no: str, tmp_path: Path, name: str, *flags: str, pages: int = 1) -> None:
+    """File a form (signed with --signed) as a PDF with a line of text, different bytes for each case and flags."""
+    pdf = make_pdf(tmp_path / f"{case_no}{name}{len(flags)}.pdf", pages=pages, marker=f"{case_no}{name}{flags}",
+                   text=f"signed {name}")
+    daiban("file", case_no, pdf, "--form", name, *flags)
+
+
 @dataclass(frozen=True)
 class BadPdfs:
     """PDF-named files an archivist may be handed that must be refused."""

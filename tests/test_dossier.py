@@ -15,16 +15,10 @@ import bagit
 import pdfplumber
 import pikepdf
 import pytest
-from conftest import AGENCY_CONTACT, SAMPLE_CASE, Daiban, make_pdf
+from conftest import AGENCY_CONTACT, SAMPLE_CASE, Daiban, file_form, make_pdf
 from pypdf import PdfReader
 
 pytestmark = pytest.mark.slow  # fpdf2 subsets the CJK faces for every volume: a few seconds each
-
-
-def file_form(daiban: Daiban, case_no: str, tmp_path, name: str, *flags: str, pages: int = 1) -> None:
-    pdf = make_pdf(tmp_path / f"{name}{len(flags)}.pdf", pages=pages, marker=f"{name}{flags}",
-                   text=f"signed {name}")
-    daiban("file", case_no, pdf, "--form", name, *flags)
 
 
 @pytest.fixture

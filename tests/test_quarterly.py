@@ -4,7 +4,7 @@ import json
 from datetime import date
 
 import openpyxl
-from conftest import SAMPLE_CASE, make_pdf
+from conftest import SAMPLE_CASE, file_form
 
 from archive.base.workdays import WorkCalendar, add_workdays
 
@@ -17,11 +17,6 @@ def this_quarter() -> str:
 def quarter_start() -> date:
     today = date.today()
     return date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
-
-
-def file_form(daiban, case_no, tmp_path, form: str, *flags: str) -> None:
-    daiban("file", case_no, make_pdf(tmp_path / f"{case_no}{form}.pdf", marker=f"{case_no}{form}", text=form),
-           "--form", form, *flags)
 
 
 def test_the_quarter_counts_states_managers_durations_missed_deadlines_and_suspensions(daiban, tmp_path):

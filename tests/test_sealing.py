@@ -7,14 +7,9 @@ import re
 import sqlite3
 
 import pytest
-from conftest import SAMPLE_CASE, Daiban, make_pdf
+from conftest import SAMPLE_CASE, Daiban, file_form, make_pdf
 
 YEAR = datetime.date.today().year  # the 年度 of a 档号 is the year the case is sealed
-
-
-def file_form(daiban: Daiban, case_no: str, tmp_path, name: str, *flags: str) -> None:
-    pdf = make_pdf(tmp_path / f"{name}{len(flags)}.pdf", marker=f"{name}{flags}", text=f"signed {name}")
-    daiban("file", case_no, pdf, "--form", name, *flags)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ knows, only weekends are counted and every date computed through it is marked as
 a deadline must never look exact when the holidays behind it are unknown.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -38,52 +39,91 @@ class WorkCalendar:
             return day.weekday() < SATURDAY, True
 
 
-@dataclass(frozen=True)
-class Due:
-    """A date counted in working days, and the years whose holidays were unknown (then it is 估算)."""
+class Estimated:
+    """A result counted in working days that names the years whose holidays were unknown (then it is 估算)."""
 
-    day: date
-    unknown_years: tuple[int, ...] = ()
+    unknown_years: tuple[int, ...]
 
     @property
     def estimated(self) -> bool:
         """True when a year without holiday data was counted through."""
         return bool(self.unknown_years)
+
+
+@dataclass(frozen=True)
+class Due(Estimated):
+    """A date counted in working days."""
+
+    day: date
+    unknown_years: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Span(Estimated):
+    """How many working days lie between two dates."""
+
+    days: int
+    unknown_years: tuple[int, ...] = ()
+
+
+def _days_after(calendar: WorkCalendar, start: date, unknown: set[int],
+                until: date | None = None) -> Iterator[tuple[date, bool]]:
+    """Each day after start (up to until) with whether it is a working day, noting the years guessed at."""
+    day = start
+    while until is None or day < until:
+        day += timedelta(days=1)
+        working, guessed = calendar.is_workday(day)
+        if guessed:
+            unknown.add(day.year)
+        yield day, working
 
 
 def add_workdays(calendar: WorkCalendar, start: date, count: int) -> Due:
     """The count-th working day after start (start itself not counted; 0 gives start)."""
     day, left, unknown = start, count, set()
+    walk = _days_after(calendar, start, unknown)
     while left > 0:
-        day += timedelta(days=1)
-        working, guessed = calendar.is_workday(day)
-        if guessed:
-            unknown.add(day.year)
+        day, working = next(walk)
         left -= working
     return Due(day, tuple(sorted(unknown)))
 
 
-
-@dataclass(frozen=True)
-class Span:
-    """How many working days lie between two dates, and the years whose holidays were unknown."""
-
-    days: int
-    unknown_years: tuple[int, ...] = ()
-
-    @property
-    def estimated(self) -> bool:
-        """True when a year without holiday data was counted through."""
-        return bool(self.unknown_years)
-
-
 def workdays_between(calendar: WorkCalendar, start: date, end: date) -> Span:
     """The working days after start up to and including end (0 when end is not after start)."""
-    days, day, unknown = 0, start, set()
-    while day < end:
-        day += timedelta(days=1)
-        working, guessed = calendar.is_workday(day)
-        if guessed:
-            unknown.add(day.year)
-        days += working
+    unknown: set[int] = set()
+    days = sum(working for _, working in _days_after(calendar, start, unknown, end))
     return Span(days, tuple(sorted(unknown)))
+
+
+@dataclass(frozen=True)
+class Quarter:
+    """A calendar quarter: its name and first and last day."""
+
+    year: int
+    number: int
+
+    @property
+    def start(self) -> date:
+        """The quarter's first day."""
+        return date(self.year, 3 * self.number - 2, 1)
+
+    @property
+    def end(self) -> date:
+        """The quarter's last day."""
+        following = date(self.year + self.number // 4, 3 * self.number % 12 + 1, 1)
+        return following - timedelta(days=1)
+
+    @classmethod
+    def containing(cls, day: date) -> "Quarter":
+        """The quarter a day falls in."""
+        return cls(day.year, (day.month - 1) // 3 + 1)
+
+    @property
+    def previous(self) -> "Quarter":
+        """The quarter before this one."""
+        return Quarter.containing(self.start - timedelta(days=1))
+
+    @property
+    def label(self) -> str:
+        """The quarter as people write it."""
+        return f"{self.year}年第{self.number}季度"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from archive.base.terms import OPEN_STATUSES, CaseStatus, MatterStatus
-from archive.base.workdays import Due, WorkCalendar, add_workdays
+from archive.base.workdays import Due, Estimated, Quarter, WorkCalendar, add_workdays
 from archive.catalog import events
 from archive.catalog.cases import Case, list_cases
 from archive.catalog.documents import FiledDocument, case_documents, form_filed_dates
@@ -26,7 +26,7 @@ WATCHED = (*OPEN_STATUSES, CaseStatus.COMPLETED)
 
 
 @dataclass(frozen=True)
-class Deadline:
+class Deadline(Estimated):
     """One thing due: for which case and 项目长, what, by when (估算 when a year's holidays are unknown)."""
 
     case_no: str
@@ -36,11 +36,6 @@ class Deadline:
     basis: str
     due: date
     unknown_years: tuple[int, ...] = ()
-
-    @property
-    def estimated(self) -> bool:
-        """True when the date was counted through a year without holiday data."""
-        return bool(self.unknown_years)
 
     def overdue(self, today: date) -> bool:
         """True when the day has passed."""
@@ -151,43 +146,41 @@ def _decisions(facts: _Facts) -> list[Deadline]:
             for d in facts.decisions if d.deadline and not d.closed]
 
 
-RULES: tuple[tuple[str, Callable[[_Facts], list[Deadline]]], ...] = (
-    ("matter_limit", _matter_limits), ("closing_papers", _closing_papers), ("advice", _advice),
-    ("progress", _progress), ("decision", _decisions), ("cross_level", _cross_level),
-)
+# Each rule's code (as its deadlines carry it), its name for people, and how it finds them in a case.
+RULES: dict[str, tuple[str, Callable[[_Facts], list[Deadline]]]] = {
+    "matter_limit": ("审批事项办理时限", _matter_limits), "closing_papers": ("办结资料移交留档", _closing_papers),
+    "advice": ("工作建议表", _advice), "progress": ("进度汇总反馈", _progress),
+    "decision": ("会议议定事项", _decisions), "cross_level": ("跨层级推送", _cross_level),
+}
 
 
-def _entered(archive: Archive, case_no: str) -> dict[str, date]:
-    """The day the case last entered each status, from its events."""
-    entered = {}
-    for e in events.read_log(archive, case_no):
+def status_entries(log: list[events.Event]) -> dict[str, dict[str, date]]:
+    """For each case in the log, the day it last entered each status."""
+    entered: dict[str, dict[str, date]] = {}
+    for e in log:
         if e.action == "case.status":
-            entered[e.details.get("new")] = _day(e.ts)
+            entered.setdefault(e.case_no, {})[e.details.get("new")] = _day(e.ts)
         elif e.action == "case.resumed":
-            entered[CaseStatus.HANDLING] = _day(e.ts)
+            entered.setdefault(e.case_no, {})[CaseStatus.HANDLING] = _day(e.ts)
     return entered
-
-
-def _quarter_start(day: date) -> date:
-    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
 
 
 def interactions_deadline(archive: Archive, calendar: WorkCalendar, today: date) -> Deadline | None:
     """The quarter's 政企互动情况统计表 (seed 004 三(五): the first 5 working days of each quarter), until filed."""
-    start = _quarter_start(today)
-    if any(filed >= start for filed in form_filed_dates(archive, "interactions")):
+    quarter = Quarter.containing(today)
+    if any(filed >= quarter.start for filed in form_filed_dates(archive, "interactions")):
         return None
-    due = add_workdays(calendar, start - timedelta(days=1), 5)
-    previous = _quarter_start(start - timedelta(days=1))
-    return Deadline("", AGENCY, "interactions", f"填报 {previous.year} 年第 {(previous.month + 2) // 3} 季度"
-                    "《政企互动情况统计表》", "每季度前 5 个工作日内", due.day, due.unknown_years)
+    due = add_workdays(calendar, quarter.start - timedelta(days=1), 5)
+    return Deadline("", AGENCY, "interactions", f"填报{quarter.previous.label}《政企互动情况统计表》",
+                    "每季度前 5 个工作日内", due.day, due.unknown_years)
 
 
 def case_deadlines(archive: Archive, case: Case, calendar: WorkCalendar) -> list[Deadline]:
     """Every open deadline of one case, by the rules."""
     facts = _Facts(case, list_matters(archive, case.case_no), case_documents(archive, case.case_no, False),
-                   _entered(archive, case.case_no), calendar, case_decisions(archive, case.case_no))
-    return [d for _, rule in RULES for d in rule(facts)]
+                   status_entries(events.read_log(archive, case.case_no)).get(case.case_no, {}), calendar,
+                   case_decisions(archive, case.case_no))
+    return [d for _, rule in RULES.values() for d in rule(facts)]
 
 
 def due(archive: Archive, days: int = 14, overdue_only: bool = False, manager: str | None = None,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from archive.base.errors import NotFoundError, UsageError
+from archive.base.terms import DocState
 from archive.catalog import events
 from archive.catalog.cases import case_row
 from archive.catalog.schema import cases, decisions, documents, items, meetings
@@ -122,7 +123,7 @@ def meeting_items(archive: Archive, meeting: Meeting) -> list[MeetingItem]:
                             .join(documents, (documents.c.case_id == items.c.case_id)
                                   & (documents.c.item_no == items.c.item_no))
                             .where(items.c.case_id == case_id, items.c.meeting_id == meeting.id,
-                                   documents.c.state == "filed")).all()
+                                   documents.c.state == DocState.FILED)).all()
     kinds: dict[int, set[str]] = {}
     found = {}
     for r in rows:

@@ -37,19 +37,22 @@ def read_head(path: Path) -> bytes:
         return stream.read(HEAD_BYTES)
 
 
+# What a zip holds, by the member that marks it; a plain zip otherwise.
+ZIP_MARKERS = (("word/document.xml", "docx"), ("xl/workbook.xml", "xlsx"), ("OFD.xml", "ofd"))
+ZIP_KINDS = {"docx": "Word 文档（.docx）", "xlsx": "Excel 表格（.xlsx）", "ofd": "OFD 版式文件", "zip": "ZIP 压缩包"}
+
+
+def zip_kind(names: set[str]) -> str:
+    """"docx", "xlsx", "ofd" or "zip" for a zip holding these member names."""
+    return next((kind for marker, kind in ZIP_MARKERS if marker in names), "zip")
+
+
 def _zip_kind(path: Path) -> str:
     try:
         with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
+            return ZIP_KINDS[zip_kind(set(archive.namelist()))]
     except (zipfile.BadZipFile, OSError):
-        return "ZIP 压缩包"
-    if "word/document.xml" in names:
-        return "Word 文档（.docx）"
-    if "xl/workbook.xml" in names:
-        return "Excel 表格（.xlsx）"
-    if "OFD.xml" in names:
-        return "OFD 版式文件"
-    return "ZIP 压缩包"
+        return ZIP_KINDS["zip"]
 
 
 def describe(path: Path, head: bytes) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pikepdf
 from PIL import Image
 
-from archive.content.filetype import read_head, sniff
+from archive.content.filetype import read_head, sniff, zip_kind
 
 IMAGE_KINDS = ("jpeg", "png", "tiff")
 
@@ -34,10 +34,9 @@ def _open_pdf(path: Path) -> tuple[int, str, bool]:
 
 def _zip_kind(path: Path) -> str:
     with zipfile.ZipFile(path) as archive:
-        names = set(archive.namelist())
         if archive.testzip() is not None:
             raise ValueError("压缩包内有损坏的成员")
-    return "docx" if "word/document.xml" in names else "ofd" if "OFD.xml" in names else "zip"
+        return zip_kind(set(archive.namelist()))
 
 
 def probe(path: Path) -> Opened:

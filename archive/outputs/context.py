@@ -6,6 +6,7 @@ The catalog fills most fields; what staff must still say comes from --data
 """
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -55,7 +56,15 @@ class CaseContext:
     derived: dict[str, dict]
     # Forms the catalog cannot fill truthfully, with why: a form that promises completeness is refused
     # rather than sent out with empty columns.
-    refused: dict[str, str] = field(default_factory=dict)
+    refused: dict[str, "Refusal"] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why the catalog cannot fill a form's field; staff giving the field themselves lifts it."""
+
+    field: str
+    message: str
 
 
 @dataclass(frozen=True)
@@ -203,19 +212,23 @@ def _progress_values(case: Case, documents: list[FiledDocument], matter_rows: li
     return {"period": f"{cn_date(start)}至{cn_date(today)}", "blocked": late}
 
 
-def _refusals(library: MatterLibrary, matter_rows: list[dict]) -> dict[str, str]:
+def _refusals(library: MatterLibrary, matter_rows: list[dict]) -> dict[str, Refusal]:
     """The 告知清单 tells the enterprise it lists everything: refused while a matter has no materials."""
     if not matter_rows:
-        return {"notice": "案件尚无审批事项，《申请材料一次性告知清单》无从填写：请先添加事项（daiban matter add）"}
+        return {"notice": Refusal("notice_items", "案件尚无审批事项，《申请材料一次性告知清单》无从填写："
+                                                  "请先添加事项（daiban matter add）")}
     bare = [m["name"] for m in matter_rows if not (listed := library.matter(m["name"])) or not listed.materials]
     if bare:
-        return {"notice": f"事项库中以下事项没有登记申请材料，《申请材料一次性告知清单》不能一次告知完整："
-                          f"{'、'.join(bare)}。请在事项库（{library.path}）中补全后再生成"}
+        return {"notice": Refusal("notice_items", f"事项库中以下事项没有登记申请材料，《申请材料一次性告知清单》"
+                                                  f"不能一次告知完整：{'、'.join(bare)}。"
+                                                  f"请在事项库（{library.path}）中补全后再生成")}
     return {}
 
 
-def _derived(archive: Archive, case: Case, matter_rows: list[dict], library: MatterLibrary) -> dict:
-    """Values the catalog already knows for forms' own fields (staff may override them)."""
+def _derived(archive: Archive, case: Case, matter_rows: list[dict], library: MatterLibrary,
+             form_ids: list[str]) -> dict:
+    """Values the catalog already knows for the fields of the forms asked for (staff may override them);
+    each form's are worked out only when it is rendered (the 台账 reads the whole case log)."""
     stages = [s for s in STAGES if any(m["stage"] == s for m in matter_rows)]
     done = [s for s in stages if all(m["status"] == MatterStatus.DONE for m in matter_rows if m["stage"] == s)]
     approvals = category("approval").name
@@ -223,26 +236,27 @@ def _derived(archive: Archive, case: Case, matter_rows: list[dict], library: Mat
     handed = [d for d in documents
               if d.category == approvals or (d.form_id and archive.forms.get(d.form_id).handover
                                              and d.kind == DocKind.SIGNED)]
-    derived = {
-        "entrust": {"entrust_stages": stages},
-        "terminate": {"entrusted_on": _signed_on(documents, "entrust")},
-        "apply": {"apply_stages": stages} if stages else {},
-        "complete": {"completed_stages": done, "handed_items": [d.title for d in handed]},
-        "assess": {"filler": case.facts.manager, **_assess_ticks(archive.forms.get("assess"), library, matter_rows)},
-        "plan": _plan_values(library, matter_rows),
-        "progress": _progress_values(case, documents, matter_rows, date.today()),
-        "ledger": {"entries": [{"date": line.day, "content": line.content, "result": line.result}
-                               for line in ledger_lines(archive, case.case_no)]},
-        "notice": {"notice_items": _notice_items(library, matter_rows)},
-        "handover": {"items": [
+    makers: dict[str, Callable[[], dict]] = {
+        "entrust": lambda: {"entrust_stages": stages},
+        "terminate": lambda: {"entrusted_on": _signed_on(documents, "entrust")},
+        "apply": lambda: {"apply_stages": stages},
+        "complete": lambda: {"completed_stages": done, "handed_items": [d.title for d in handed]},
+        "assess": lambda: {"filler": case.facts.manager,
+                           **_assess_ticks(archive.forms.get("assess"), library, matter_rows)},
+        "plan": lambda: _plan_values(library, matter_rows),
+        "progress": lambda: _progress_values(case, documents, matter_rows, date.today()),
+        "ledger": lambda: {"entries": [{"date": line.day, "content": line.content, "result": line.result}
+                                       for line in ledger_lines(archive, case.case_no)]},
+        "notice": lambda: {"notice_items": _notice_items(library, matter_rows)},
+        "handover": lambda: {"items": [
             {"name": d.title, "kind": d.kind.label, "doc_no": d.doc_no,
              "form": "原件" if d.kind != DocKind.GENERATED else "打印件",
              "copies": "1", "pages": str(d.pages or ""), "note": ""} for d in handed]},
     }
-    return {form: {k: v for k, v in values.items() if v} for form, values in derived.items()}
+    return {form: {k: v for k, v in makers[form]().items() if v} for form in form_ids if form in makers}
 
 
-def case_context(archive: Archive, case_no: str) -> CaseContext:
+def case_context(archive: Archive, case_no: str, form_ids: list[str]) -> CaseContext:
     """What every form of a case shares (agency, case, matters, stages) and each form's derived values."""
     case = get_case(archive, case_no)
     matter_rows = _matter_rows(archive, case_no)
@@ -252,7 +266,8 @@ def case_context(archive: Archive, case_no: str) -> CaseContext:
         "case": _case_namespace(case), "matters": matter_rows, "stages": list(STAGES),
     }
     library = load_library(archive.root)
-    return CaseContext(case, shared, _derived(archive, case, matter_rows, library), _refusals(library, matter_rows))
+    return CaseContext(case, shared, _derived(archive, case, matter_rows, library, form_ids),
+                       _refusals(library, matter_rows))
 
 
 def _doc_no(archive: Archive, case_no: str, spec: FormSpec, year: int) -> str:
@@ -269,9 +284,9 @@ def form_context(archive: Archive, base: CaseContext, spec: FormSpec, values: Fo
                  when: date) -> FormContext:
     """Assemble one form's render context, identity and 文号; staff's values never reach reserved names."""
     _refuse_reserved(values)
-    given = values.data.get(spec.id, {}).get("notice_items") or values.data.get("notice_items")
-    if spec.id in base.refused and not given:
-        raise ValidationError(base.refused[spec.id])
+    refusal = base.refused.get(spec.id)
+    if refusal and not (values.data.get(spec.id, {}).get(refusal.field) or values.data.get(refusal.field)):
+        raise ValidationError(refusal.message)
     case_no = base.case.case_no
     identity = DocIdentity(case_no, spec.id, next_form_version(archive, case_no, spec.id))
     doc_no = _doc_no(archive, case_no, spec, when.year)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import img2pdf
 
+from archive.base.atomicio import atomic_output
 from archive.base.errors import UsageError
 from archive.base.terms import DocKind, DocState
 from archive.casework.sealing import archival_order
@@ -251,9 +252,8 @@ def _publish(built: Path, out: Path) -> None:
     except OSError as exc:
         if exc.errno != errno.EXDEV:
             raise
-        partial = out.with_name(f".{out.name}.part")
-        shutil.copyfile(built, partial)
-        os.replace(partial, out)
+        with built.open("rb") as source, atomic_output(out) as target:
+            shutil.copyfileobj(source, target)
 
 
 def dossier_path(archive: Archive, case_no: str, out_dir: Path | None = None) -> Path:

@@ -72,7 +72,7 @@ def generate_forms(archive: Archive, case_no: str, form_ids: list[str], values: 
     when = when or date.today()
     values = values or FormValues()
     specs = [archive.forms.require(f) for f in form_ids]
-    base = case_context(archive, case_no)
+    base = case_context(archive, case_no, form_ids)
     forms = [form_context(archive, base, spec, values, when) for spec in specs]
     reason = next((r for spec, f in zip(specs, forms, strict=True) if (r := _suspend_reason(spec, f.context))), None)
     with archive.root.scratch("render") as work:
@@ -91,7 +91,7 @@ def render_unfiled(archive: Archive, case_no: str, form_id: str, values: FormVal
                    when: date | None = None) -> Path:
     """Render one form of a case to a PDF in out_dir without filing it (a list that goes with an export)."""
     spec = archive.forms.require(form_id)
-    form = form_context(archive, case_context(archive, case_no), spec, values, when or date.today())
+    form = form_context(archive, case_context(archive, case_no, [form_id]), spec, values, when or date.today())
     (docx,) = render_forms([RenderJob(spec, form.context)], [out_dir / f"{form_id}.docx"], _template_dirs(archive))
     (pdf,) = convert_to_pdf([docx], out_dir)
     return pdf

@@ -9,7 +9,6 @@ cannot run on this machine says 未检测 and why; it never passes.
 import re
 import shutil
 import subprocess
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -27,9 +26,9 @@ from archive.catalog.sealing import reference, shared_references
 from archive.catalog.session import Archive, integrity_problems, sqlite_version
 from archive.catalog.verify import Report, verify
 from archive.content.fileinfo import sha256_of
-from archive.content.filetype import SUFFIX_KINDS
+from archive.content.filetype import SUFFIX_KINDS, ZIP_KINDS
 from archive.content.probe import IMAGE_KINDS, Opened, probe
-from archive.outputs.package import PackageCheck, check_package
+from archive.outputs.package import DOSSIER_NAME, LIST_NAME, PackageCheck, check_package
 from docgen.checkreport import CheckLine, CheckReport, Outcome, check_format, write_report
 
 GD, YJ = "归档", "移交"
@@ -107,7 +106,7 @@ def _handover(archive: Archive, case_no: str, built: list[events.Event]) -> Hand
 
 
 def _gather(archive: Archive, case_no: str | None, anchor: str | None, today: date) -> _Facts:
-    chosen = [get_case(archive, case_no)] if case_no else [get_case(archive, b.case_no) for b in list_cases(archive)]
+    chosen = [get_case(archive, case_no)] if case_no else list_cases(archive)
     verified = verify(archive, case_no, anchor)
     found = {c.case_no: case_items(archive, c.case_no) for c in chosen}
     opened = [_Stored(number, doc, probe(archive.root.path / doc.path))
@@ -135,10 +134,6 @@ def _findings(facts: _Facts, *codes: str) -> list[str]:
     return [f"{p.where}：{p.message}" for p in facts.verified.problems if p.code in codes]
 
 
-def _all_files(facts: _Facts) -> list[FiledDocument]:
-    return [doc for listed in facts.items.values() for item in listed for doc in item.files]
-
-
 def _no_handover(facts: _Facts) -> Judged | None:
     if facts.handovers:
         return None
@@ -149,9 +144,8 @@ def _no_handover(facts: _Facts) -> Judged | None:
 
 
 def _source(facts: _Facts) -> Judged:
-    files = _all_files(facts)
     return _verdict(_findings(facts, "checksum_mismatch", "size_mismatch", "missing_file"),
-                    [f"{len(files)} 个文件的 sha256 与归档时登记的固化值逐一相符",
+                    [f"{len(facts.opened)} 个文件的 sha256 与归档时登记的固化值逐一相符",
                      "签署件为纸质签字后扫描入库，归档环节无电子签名可验；移交档案的数字签名见移交环节 1-1"])
 
 
@@ -202,7 +196,8 @@ def _content_matches(facts: _Facts) -> Judged:
     failures = []
     for o in facts.opened:
         claimed = SUFFIX_KINDS.get(Path(o.doc.path).suffix.lower())
-        if o.now.kind and claimed and o.now.kind != claimed and not (claimed == "zip" and o.now.kind == "ofd"):
+        # .xlsx and .zip both claim a zip; what is inside (docx, xlsx, ofd) is still that.
+        if o.now.kind and claimed and o.now.kind != claimed and not (claimed == "zip" and o.now.kind in ZIP_KINDS):
             failures.append(f"{o.where}：扩展名表明为 {claimed}，实际格式为 {o.now.kind}")
         if o.now.pages is not None and o.doc.pages is not None and o.now.pages != o.doc.pages:
             failures.append(f"{o.where}：登记 {o.doc.pages} 页，实有 {o.now.pages} 页")
@@ -223,7 +218,7 @@ def _location(facts: _Facts) -> Judged:
 
 
 def _totals(facts: _Facts) -> Judged:
-    files = _all_files(facts)
+    files = [o.doc for o in facts.opened]
     recorded = sum(d.size for d in files)
     actual = sum(p.stat().st_size for d in files if (p := facts.archive.root.path / d.path).is_file())
     items = sum(len(v) for v in facts.items.values())
@@ -369,10 +364,8 @@ def _package_totals(h: Handover) -> list[str]:
 
 
 def _package_complete(h: Handover) -> list[str]:
-    with zipfile.ZipFile(h.package) as archive:
-        names = archive.namelist()
-    needed = ("bagit.txt", "bag-info.txt", "manifest-sha256.txt", "data/移交档案.pdf")
-    found = [f"缺少 {n}" for n in needed if not any(name.endswith("/" + n) for name in names)]
+    needed = ("bagit.txt", "bag-info.txt", "manifest-sha256.txt", f"data/{DOSSIER_NAME}", f"data/{LIST_NAME}")
+    found = [f"缺少 {n}" for n in needed if not any(name.endswith("/" + n) for name in h.check.members)]
     return found + _problems(h, "missing")
 
 
@@ -381,8 +374,7 @@ def _package_usable(h: Handover) -> list[str]:
 
 
 def _package_carrier(h: Handover) -> list[str]:
-    with zipfile.ZipFile(h.package) as archive:
-        tops = {name.split("/", 1)[0] for name in archive.namelist()}
+    tops = {name.split("/", 1)[0] for name in h.check.members}
     extra = [f"包外多出 {t}" for t in sorted(tops)] if len(tops) > 1 else []
     return extra + _problems(h, "unexpected")
 

@@ -49,6 +49,7 @@ class PackageCheck:
     files: int
     problems: list[PackageProblem]
     signature: SignatureCheck | None = None
+    members: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -86,30 +87,31 @@ def make_package(files: list[PackedFile], info: dict[str, str], out_zip: Path, w
 OPEN_COMPRESSIONS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})
 
 
-def _zip_problems(zip_path: Path) -> list[PackageProblem]:
-    """Members that are encrypted or compressed in a way an ordinary unzip may not read."""
-    problems = []
+def _open_zip(zip_path: Path) -> zipfile.ZipFile:
     try:
-        archive = zipfile.ZipFile(zip_path)
+        return zipfile.ZipFile(zip_path)
     except (zipfile.BadZipFile, OSError) as exc:
         raise InputFileError(f"{zip_path}：不是可读取的 zip 文件（{exc}）") from exc
-    with archive:
-        for member in archive.infolist():
-            if member.flag_bits & 0x1:
-                problems.append(PackageProblem(member.filename, "已加密，接收方无法打开", "encrypted"))
-            elif member.compress_type not in OPEN_COMPRESSIONS:
-                problems.append(PackageProblem(member.filename, f"使用非通用压缩方法（{member.compress_type}），"
-                                                                "接收方可能无法解开", "compression"))
+
+
+def _zip_problems(archive: zipfile.ZipFile) -> list[PackageProblem]:
+    """Members that are encrypted or compressed in a way an ordinary unzip may not read."""
+    problems = []
+    for member in archive.infolist():
+        if member.flag_bits & 0x1:
+            problems.append(PackageProblem(member.filename, "已加密，接收方无法打开", "encrypted"))
+        elif member.compress_type not in OPEN_COMPRESSIONS:
+            problems.append(PackageProblem(member.filename, f"使用非通用压缩方法（{member.compress_type}），"
+                                                            "接收方可能无法解开", "compression"))
     return problems
 
 
-def _extract(zip_path: Path, into: Path) -> Path:
+def _extract(archive: zipfile.ZipFile, zip_path: Path, into: Path) -> Path:
     try:
-        with zipfile.ZipFile(zip_path) as archive:
-            for member in archive.namelist():
-                if member.startswith("/") or ".." in PurePosixPath(member).parts:
-                    raise InputFileError(f"{zip_path}：包内路径“{member}”越出包外，拒绝解开")
-            archive.extractall(into)
+        for member in archive.namelist():
+            if member.startswith("/") or ".." in PurePosixPath(member).parts:
+                raise InputFileError(f"{zip_path}：包内路径“{member}”越出包外，拒绝解开")
+        archive.extractall(into)
     except (zipfile.BadZipFile, OSError) as exc:
         raise InputFileError(f"{zip_path}：不是可读取的 zip 文件（{exc}）") from exc
     roots = [p.parent for p in into.rglob("bagit.txt")]
@@ -131,10 +133,11 @@ def _problem(detail: object) -> PackageProblem:
 
 def check_package(zip_path: Path) -> PackageCheck:
     """Validate a handover package as any BagIt tool would, naming each file that fails."""
-    if unreadable := _zip_problems(Path(zip_path)):
-        return PackageCheck(Path(zip_path), {}, 0, unreadable)
-    with tempfile.TemporaryDirectory(prefix="daiban-bag-") as tmp:
-        root = _extract(Path(zip_path), Path(tmp))
+    with _open_zip(Path(zip_path)) as archive, tempfile.TemporaryDirectory(prefix="daiban-bag-") as tmp:
+        members = tuple(archive.namelist())
+        if unreadable := _zip_problems(archive):
+            return PackageCheck(Path(zip_path), {}, 0, unreadable, members=members)
+        root = _extract(archive, Path(zip_path), Path(tmp))
         try:
             bag = bagit.Bag(str(root))
         except bagit.BagError as exc:
@@ -150,4 +153,4 @@ def check_package(zip_path: Path) -> PackageCheck:
         if signature is not None and signature.signed and not signature.ok:
             # A dossier changed and its manifest rewritten to match still shows: the signature breaks.
             problems.append(PackageProblem(f"data/{DOSSIER_NAME}", "数字签名不再有效：签名后内容被改动", "signature"))
-        return PackageCheck(Path(zip_path), info, len(list(bag.payload_files())), problems, signature)
+        return PackageCheck(Path(zip_path), info, len(list(bag.payload_files())), problems, signature, members)

@@ -5,7 +5,7 @@ import io
 import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -14,39 +14,12 @@ from openpyxl.chart import BarChart, Reference
 from archive.base.atomicio import atomic_output
 from archive.base.errors import UsageError
 from archive.base.terms import SUSPEND_REASONS, CaseStatus
-from archive.base.workdays import workdays_between
-from archive.casework.deadlines import WATCHED, case_deadlines
+from archive.base.workdays import Quarter, workdays_between
+from archive.casework.deadlines import RULES, WATCHED, case_deadlines, status_entries
 from archive.catalog import events
 from archive.catalog.cases import list_cases
 from archive.catalog.session import Archive
 from archive.dataroot.calendar import load_calendar
-
-RULE_NAMES = {"matter_limit": "审批事项办理时限", "closing_papers": "办结资料移交留档", "advice": "工作建议表",
-              "progress": "进度汇总反馈", "decision": "会议议定事项", "cross_level": "跨层级推送"}
-
-
-@dataclass(frozen=True)
-class Quarter:
-    """A calendar quarter: its name and first and last day."""
-
-    year: int
-    number: int
-
-    @property
-    def start(self) -> date:
-        """The quarter's first day."""
-        return date(self.year, 3 * self.number - 2, 1)
-
-    @property
-    def end(self) -> date:
-        """The quarter's last day."""
-        following = date(self.year + self.number // 4, 3 * self.number % 12 + 1, 1)
-        return following - timedelta(days=1)
-
-    @property
-    def label(self) -> str:
-        """The quarter as people write it."""
-        return f"{self.year}年第{self.number}季度"
 
 
 @dataclass(frozen=True)
@@ -90,23 +63,19 @@ def _in(quarter: Quarter, stamp: str) -> bool:
 
 def _durations(archive: Archive, quarter: Quarter, log: list[events.Event], managers: dict[str, str]) -> list[Duration]:
     calendar = load_calendar(archive.root)
-    accepted: dict[str, str] = {}
     found = []
-    for e in log:
-        if e.action != "case.status":
-            continue
-        if e.details.get("new") == CaseStatus.ACCEPTED:
-            accepted[e.case_no] = e.ts[:10]
-        elif e.details.get("new") == CaseStatus.COMPLETED and _in(quarter, e.ts) and e.case_no in accepted:
-            span = workdays_between(calendar, date.fromisoformat(accepted[e.case_no]), date.fromisoformat(e.ts[:10]))
-            found.append(Duration(e.case_no, managers.get(e.case_no, ""), accepted[e.case_no], e.ts[:10], span.days,
-                                  span.estimated))
+    for case_no, entered in status_entries(log).items():
+        accepted, completed = entered.get(CaseStatus.ACCEPTED), entered.get(CaseStatus.COMPLETED)
+        if accepted and completed and quarter.start <= completed <= quarter.end:
+            span = workdays_between(calendar, accepted, completed)
+            found.append(Duration(case_no, managers.get(case_no, ""), accepted.isoformat(), completed.isoformat(),
+                                  span.days, span.estimated))
     return found
 
 
 def _overdue(archive: Archive, quarter: Quarter, cases, today: date) -> list[tuple[str, int]]:
     calendar = load_calendar(archive.root)
-    missed = Counter(RULE_NAMES.get(d.rule, d.rule) for c in cases if c.status in WATCHED
+    missed = Counter(RULES[d.rule][0] for c in cases if c.status in WATCHED
                      for d in case_deadlines(archive, c, calendar)
                      if quarter.start <= d.due <= quarter.end and d.overdue(today))
     return sorted(missed.items())
