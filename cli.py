@@ -83,6 +83,14 @@ def root_option(func):
     return wrapper
 
 
+def form_values(func):
+    """Add --set and --data, the values staff give beyond what the case already knows."""
+    func = click.option("--data", "data_file", type=click.Path(path_type=Path),
+                        help="TOML 数据文件：顶层键用于所有表单，[表单编号] 表用于单张表单")(func)
+    return click.option("--set", "sets", multiple=True, metavar="字段=值",
+                        help="表单字段的值，可多次使用（如 --set subject=用地协调）")(func)
+
+
 def _archive():
     from archive.catalog.session import open_archive, resolve_actor
 
@@ -322,10 +330,12 @@ def _print_case(view) -> None:
     if former:
         out.print("  历任：" + "；".join(f"{p.role} {p.name}（{p.since[:10]}–{p.until[:10]}）" for p in former))
     if view.matters:
-        _table("审批事项（销号）", ["编号", "阶段", "事项", "审批部门", "时限(工作日)", "受理", "计划办结", "实际办结",
-                                  "状态"],
-               [[m.id, m.stage, m.name, f"{m.level} {m.dept}", m.time_limit or "", (m.accepted or "")[:10],
-                 _planned(view.planned[m.id]), (m.done or "")[:10], m.status] for m in view.matters])
+        _table("审批事项（销号）", ["编号", "阶段", "事项", "审批部门", "时限(工作日)", "申报", "受理", "计划办结",
+                                  "实际办结", "办理结果", "状态"],
+               [[m.id, m.stage, m.name + (f"（并联：{m.parallel_group}）" if m.parallel_group else ""),
+                 f"{m.level} {m.dept}", m.time_limit or "", m.submitted or "", (m.accepted or "")[:10],
+                 _planned(view.planned[m.id]), (m.done or "")[:10], _item_ref(m.result_item), m.status]
+                for m in view.matters])
     for cat in CATEGORIES:
         found = [item for item in view.items if item.category == cat.name]
         if found:
@@ -534,12 +544,18 @@ def report():
 @click.argument("quarter")
 @click.option("--xlsx", "xlsx_path", type=click.Path(path_type=Path, dir_okay=False),
               help="同时写出 Excel 工作簿（.xlsx，含图表）")
+@click.option("--form", "with_form", is_flag=True,
+              help="同时生成本季度《政企互动情况统计表》归入机构文件（填报人等用 --set 给出）")
+@form_values
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
-def report_quarter(quarter, xlsx_path, as_json):
-    """季度汇总（如 2026Q4）：案件状态、各项目长的案件、受理至办结的工作日、逾期的时限、中止情形。"""
+def report_quarter(quarter, xlsx_path, with_form, sets, data_file, as_json):
+    """季度汇总（如 2026Q4）：案件状态、各项目长的案件、受理至办结的工作日、逾期的时限、中止情形、
+    政企互动活动、服务评价。"""
+    from archive.outputs.context import read_form_values
     from archive.outputs.quarterly import quarter_report
 
-    found = quarter_report(_archive(), quarter, xlsx_path)
+    values = read_form_values(data_file, list(sets)) if with_form else None
+    found = quarter_report(_archive(), quarter, xlsx_path, form=values)
     if as_json:
         _json(found)
         return
@@ -551,8 +567,120 @@ def report_quarter(quarter, xlsx_path, as_json):
             for d in found.durations])
     _table("逾期的时限", ["时限", "逾期次数"], [list(r) for r in found.overdue])
     _table("中止情形", ["中止情形", "次数"], [list(r) for r in found.suspensions])
+    _print_interactions(f"政企互动活动（{len(found.interactions)} 次）", found.interactions)
+    _table("服务评价", ["评价对象", "评价内容", "满意", "基本满意", "不满意"],
+           [[r.subject, r.aspect, *r.counts] for r in found.ratings])
+    if found.form:
+        _print_generated([found.form])
     if found.xlsx:
         click.echo(f"工作簿：{found.xlsx}")
+
+
+def _print_interactions(title: str, found) -> None:
+    _table(title, ["时间", "地点", "参加企业", "活动内容", "备注"],
+           [[a.day, a.place, a.companies, a.content, a.note] for a in found])
+
+
+@main.group()
+def interaction():
+    """政企互动活动（机构层面）：记录、按季度查看；季度统计表由 report quarter --form 生成。"""
+
+
+@interaction.command("add")
+@root_option
+@click.option("--date", "on", required=True, type=click.DateTime(["%Y-%m-%d"]), help="活动日期 YYYY-MM-DD")
+@click.option("--place", required=True, help="活动地点")
+@click.option("--companies", required=True, help="参加企业")
+@click.option("--content", required=True, help="活动内容")
+@click.option("--note", default="", help="备注")
+def interaction_add(on, place, companies, content, note):
+    """记录一次已开展的政企互动活动（座谈、走访、政策宣讲等）。"""
+    from archive.casework.interactions import add_interaction
+
+    added = add_interaction(_archive(), on.date(), place, companies, content, note)
+    click.echo(f"已记录政企互动活动：{added.day} {added.place}，{added.companies}")
+
+
+@interaction.command("list")
+@root_option
+@click.argument("quarter")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+def interaction_list(quarter, as_json):
+    """列出一个季度（如 2026Q4）的政企互动活动。"""
+    from archive.casework.interactions import list_interactions
+
+    found = list_interactions(_archive(), quarter)
+    if as_json:
+        _json(found)
+        return
+    _print_interactions(f"{quarter} 政企互动活动", found)
+
+
+RATING = click.Choice(["满意", "基本满意", "不满意"])
+
+
+@main.group()
+def evaluate():
+    """服务评价（双向）：项目单位评价代办服务，代办员评价审批部门服务。"""
+
+
+@evaluate.command("enterprise")
+@root_option
+@click.argument("case_no")
+@click.option("--attitude", type=RATING, help="代办机构及代办员：服务态度")
+@click.option("--efficiency", type=RATING, help="代办机构及代办员：办事效率")
+@click.option("--quality", type=RATING, help="代办机构及代办员：服务质量")
+@click.option("--dept-attitude", type=RATING, help="审批部门及窗口工作人员：服务态度")
+@click.option("--dept-efficiency", type=RATING, help="审批部门及窗口工作人员：办事效率")
+@click.option("--dept-quality", type=RATING, help="审批部门及窗口工作人员：服务质量")
+@click.option("--method", default="书面评价", show_default=True,
+              type=click.Choice(["书面评价", "网上评价", "电话回访", "会议座谈"]), help="评价方式")
+@click.option("--comments", default="", help="意见和建议")
+@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="评价日期 YYYY-MM-DD（默认今天）")
+def evaluate_enterprise(case_no, attitude, efficiency, quality, dept_attitude, dept_efficiency, dept_quality,
+                        method, comments, on):
+    """记录项目单位在《代办服务评价意见单》上的评价。"""
+    from archive.casework.evaluations import record_enterprise_evaluation
+
+    ratings = {"agent_attitude": attitude, "agent_efficiency": efficiency, "agent_quality": quality,
+               "dept_attitude": dept_attitude, "dept_efficiency": dept_efficiency, "dept_quality": dept_quality}
+    done = record_enterprise_evaluation(_archive(), case_no, ratings, method, comments, on.date() if on else None)
+    click.echo(f"已记录项目单位评价（{done.day}，{done.method}）：" + "、".join(done.ratings.values()))
+
+
+@evaluate.command("dept")
+@root_option
+@click.argument("case_no")
+@click.argument("dept")
+@click.option("--attitude", type=RATING, help="服务态度")
+@click.option("--efficiency", type=RATING, help="办事效率")
+@click.option("--quality", type=RATING, help="服务质量")
+@click.option("--comments", default="", help="意见和建议")
+@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="评价日期 YYYY-MM-DD（默认今天）")
+def evaluate_dept(case_no, dept, attitude, efficiency, quality, comments, on):
+    """代办员评价一个审批部门在本案中的服务（须为本案审批事项的审批部门）。"""
+    from archive.casework.evaluations import record_department_evaluation
+
+    ratings = {"attitude": attitude, "efficiency": efficiency, "quality": quality}
+    done = record_department_evaluation(_archive(), case_no, dept, ratings, comments, on.date() if on else None)
+    click.echo(f"已记录对{done.dept}的评价（{done.day}）：" + "、".join(done.ratings.values()))
+
+
+@evaluate.command("list")
+@root_option
+@click.argument("case_no", required=False)
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+def evaluate_list(case_no, as_json):
+    """列出服务评价（某一案件，或全部）。"""
+    from archive.casework.evaluations import list_evaluations
+
+    found = list_evaluations(_archive(), case_no)
+    if as_json:
+        _json(found)
+        return
+    _table("服务评价", ["案件", "日期", "评价人", "评价对象", "评价", "意见和建议"],
+           [[e.case_no, e.day, "项目单位" if e.by_enterprise else e.actor, "代办服务" if e.by_enterprise else e.dept,
+             "、".join(e.ratings.values()), e.comments] for e in found])
 
 
 @main.command("due")
@@ -695,13 +823,41 @@ def catalog_show(name, as_json):
 @click.option("--liaison", default="", help="审批联络员")
 @click.option("--days", "time_limit", type=int, help="办理时限（工作日）")
 @click.option("--parallel/--no-parallel", default=None, help="并联审批（默认取自事项库）")
-def matter_add(case_no, name, stage, level, dept, liaison, time_limit, parallel):
-    """添加审批事项：事项库中的事项按名称添加，未列入的事项须给出阶段、层级和审批部门。"""
-    from archive.casework.matters import add_matter
+@click.option("--group", default="", help="并联组名称：同组事项并联办理")
+@click.option("--no-assist", is_flag=True, help="跨层级事项不自动生成协办单")
+def matter_add(case_no, name, stage, level, dept, liaison, time_limit, parallel, group, no_assist):
+    """添加审批事项：事项库中的事项按名称添加，未列入的事项须给出阶段、层级和审批部门；
+    同阶段中层级更高的事项自动生成协办单（本级审批完成后 1 个工作日内推送）。"""
+    from archive.outputs.assist import add_matter_with_assist
 
-    added = add_matter(_archive(), case_no, name, stage, level, dept, liaison, time_limit, parallel)
-    limit = f"，时限 {added.time_limit} 个工作日" if added.time_limit else ""
-    click.echo(f"已添加事项 {added.id}：{added.stage} {added.name}（{added.level} {added.dept}{limit}）")
+    added = add_matter_with_assist(_archive(), case_no, name, stage=stage, level=level, dept=dept, liaison=liaison,
+                                   time_limit=time_limit, parallel=parallel, group=group, assist=not no_assist)
+    m = added.matter
+    limit = f"，时限 {m.time_limit} 个工作日" if m.time_limit else ""
+    click.echo(f"已添加事项 {m.id}：{m.stage} {m.name}（{m.level} {m.dept}{limit}"
+               + (f"，并联组 {m.parallel_group}" if m.parallel_group else "") + "）")
+    _print_assists(added.assists)
+    if added.assist_error:
+        click.echo(f"警告：协办单未能生成：{added.assist_error}；处理后运行 daiban matter assist {case_no}", err=True)
+
+
+def _print_assists(assists) -> None:
+    for upper, made in assists:
+        click.echo(f"已生成协办单（第 {made.docx.item_no:04d} 件，{made.doc_no}）：向{upper.dept}推送“{upper.name}”，"
+                   "本级审批完成后 1 个工作日内推送")
+
+
+@matter.command("assist")
+@root_option
+@click.argument("case_no")
+def matter_assist(case_no):
+    """为同阶段中层级更高、尚无协办单的事项生成协办单。"""
+    from archive.outputs.assist import prepare_assists
+
+    made = prepare_assists(_archive(), case_no)
+    _print_assists(made)
+    if not made:
+        click.echo("没有需要生成协办单的跨层级事项")
 
 
 @matter.command("list")
@@ -717,16 +873,38 @@ def matter_list(case_no, stage, as_json):
     if as_json:
         _json(items)
         return
-    _table(f"{case_no} 审批事项", ["编号", "阶段", "事项", "层级", "审批部门", "时限(工作日)", "并联", "状态"],
-           [[m.id, m.stage, m.name, m.level, m.dept, m.time_limit, "是" if m.parallel else "", m.status]
-            for m in items])
+    _table(f"{case_no} 审批事项", ["编号", "阶段", "事项", "层级", "审批部门", "时限(工作日)", "并联", "申报", "协办单",
+                                "办理结果", "状态"],
+           [[m.id, m.stage, m.name, m.level, m.dept, m.time_limit, m.parallel_group or ("是" if m.parallel else ""),
+             m.submitted or "", _item_ref(m.assist_item), _item_ref(m.result_item), m.status] for m in items])
+
+
+def _item_ref(item_no: int | None) -> str:
+    return f"第{item_no:04d}件" if item_no else ""
+
+
+def _matter_date_option(label: str):
+    return click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help=f"{label} YYYY-MM-DD（默认今天）")
+
+
+@matter.command("submit")
+@root_option
+@click.argument("case_no")
+@click.argument("matter_id", type=int)
+@_matter_date_option("申报日期")
+def matter_submit(case_no, matter_id, on):
+    """事项已向审批部门申报（跨层级事项：已连同协办单推送）。"""
+    from archive.casework.matters import submit_matter
+
+    done = submit_matter(_archive(), case_no, matter_id, on.date() if on else None)
+    click.echo(f"事项 {done.id} {done.name}：{done.submitted} 已申报")
 
 
 @matter.command("accept")
 @root_option
 @click.argument("case_no")
 @click.argument("matter_id", type=int)
-@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="受理日期 YYYY-MM-DD（默认今天）")
+@_matter_date_option("受理日期")
 def matter_accept(case_no, matter_id, on):
     """事项已被审批部门受理（办理时限自受理日起按工作日计算）。"""
     from archive.casework.matters import accept_matter
@@ -739,13 +917,28 @@ def matter_accept(case_no, matter_id, on):
 @root_option
 @click.argument("case_no")
 @click.argument("matter_id", type=int)
-@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="办结日期 YYYY-MM-DD（默认今天）")
-def matter_done(case_no, matter_id, on):
-    """事项办结（销号）。"""
+@_matter_date_option("办结日期")
+@click.option("--result", "result_item", type=int, help="办理结果（批复、证照）在本案中的件号")
+def matter_done(case_no, matter_id, on, result_item):
+    """事项办结（销号），可同时指明其办理结果的件号。"""
     from archive.casework.matters import finish_matter
 
-    done = finish_matter(_archive(), case_no, matter_id, on.date() if on else None)
-    click.echo(f"事项 {done.id} {done.name}：{done.status}")
+    done = finish_matter(_archive(), case_no, matter_id, on.date() if on else None, result_item)
+    click.echo(f"事项 {done.id} {done.name}：{done.status}"
+               + (f"，办理结果 {_item_ref(done.result_item)}" if done.result_item else ""))
+
+
+@matter.command("result")
+@root_option
+@click.argument("case_no")
+@click.argument("matter_id", type=int)
+@click.argument("item_no", type=int)
+def matter_result(case_no, matter_id, item_no):
+    """指明事项的办理结果：已归入“批复证照”类的件号。"""
+    from archive.casework.matters import record_result
+
+    done = record_result(_archive(), case_no, matter_id, item_no)
+    click.echo(f"事项 {done.id} {done.name}：办理结果 {_item_ref(done.result_item)}")
 
 
 # ---------------------------------------------------------------- the case file
@@ -971,14 +1164,6 @@ def _print_generated(generated) -> None:
             click.echo(f"    {g.pdf.path}")
 
 
-def form_values(func):
-    """Add --set and --data, the values staff give beyond what the case already knows."""
-    func = click.option("--data", "data_file", type=click.Path(path_type=Path),
-                        help="TOML 数据文件：顶层键用于所有表单，[表单编号] 表用于单张表单")(func)
-    return click.option("--set", "sets", multiple=True, metavar="字段=值",
-                        help="表单字段的值，可多次使用（如 --set subject=用地协调）")(func)
-
-
 @main.command("render")
 @root_option
 @click.argument("case_no")
@@ -997,6 +1182,76 @@ def render_cmd(case_no, form_id, sets, data_file, no_pdf, as_json):
         _json(generated)
     else:
         _print_generated(generated)
+
+
+@main.group()
+def agency():
+    """机构文件：机构层面的表单（名单报送回执、政企互动情况统计表），按年度归档，不属于任何案件。"""
+
+
+@agency.command("render")
+@root_option
+@click.argument("form_id")
+@click.option("--year", type=click.IntRange(2000, 2100), help="归入哪一年度的机构文件（默认今年）")
+@click.option("--quarter", help="政企互动情况统计表的季度（如 2026Q4），活动取自 daiban interaction")
+@form_values
+@click.option("--no-pdf", is_flag=True, help="只生成 .docx，不转换 PDF")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+def agency_render(form_id, year, quarter, sets, data_file, no_pdf, as_json):
+    """生成机构层面的表单，归入机构文件（二维码中是机构文件编号 JG-年度，不是案件编号）。"""
+    from archive.outputs.agencyforms import render_agency_form, render_interactions
+    from archive.outputs.context import read_form_values
+
+    values = read_form_values(data_file, list(sets))
+    if quarter:
+        if form_id != "interactions":
+            raise click.UsageError("--quarter 只用于 interactions（政企互动情况统计表）")
+        made = render_interactions(_archive(), quarter, values, pdf=not no_pdf)
+    else:
+        made = render_agency_form(_archive(), form_id, values, year, pdf=not no_pdf)
+    if as_json:
+        _json([made])
+    else:
+        _print_generated([made])
+
+
+@agency.command("file")
+@root_option
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--form", "form_id", help="表单编号：roster 或 interactions")
+@click.option("--signed", is_flag=True, help="签署（盖章）件")
+@click.option("--category", help="档案类别（不是表单时）")
+@click.option("--title", help="题名")
+@click.option("--date", "doc_date", type=click.DateTime(["%Y-%m-%d"]), help="文件日期 YYYY-MM-DD")
+@click.option("--year", type=click.IntRange(2000, 2100), help="归入哪一年度的机构文件（默认取文件日期或今年）")
+def agency_file(paths, form_id, signed, category, title, doc_date, year):
+    """把机构层面的文件（盖章的名单报送回执等）归入机构文件。"""
+    from archive.outputs.agencyforms import file_agency_paths
+
+    result = file_agency_paths(_archive(), list(paths), form_id, signed, year, category, title,
+                               doc_date.date() if doc_date else None)
+    for doc in result.documents:
+        click.echo(f"已归档 {doc.case_no} 第{doc.item_no:04d}件：{doc.title}（{doc.path}）")
+
+
+@agency.command("show")
+@root_option
+@click.option("--year", type=click.IntRange(2000, 2100), help="年度（默认今年）")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+def agency_show(year, as_json):
+    """查看一个年度的机构文件。"""
+    from archive.outputs.agencyforms import show_agency_file
+
+    found = show_agency_file(_archive(), year)
+    if as_json:
+        _json({"file_no": found.file_no, "items": [_item_json(i) for i in found.items]})
+        return
+    if found.file is None:
+        click.echo(f"{found.file_no} 机构文件尚无文件")
+        return
+    _table(f"{found.file_no} 机构文件（{found.file.folder}）", ["件号", "题名", "表单", "版本", "文件（件内各稿）"],
+           [[f"{i.item_no:04d}", i.title, i.form_id or "", i.version or "", "、".join(f.rendition for f in i.files)]
+            for i in found.items])
 
 
 @main.group()

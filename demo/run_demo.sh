@@ -20,7 +20,8 @@ cp demo/matters.toml "$DAIBAN_ROOT/matters.toml"
 run catalog check
 CASE=$(daiban case new --from demo/case.toml --json | python -c 'import json,sys; print(json.load(sys.stdin)["case_no"])')
 printf '\n\033[1m$ daiban case new --from demo/case.toml\033[0m\n已立案：%s\n' "$CASE"
-run matter add "$CASE" --name "企业投资项目备案"
+say "同一阶段中层级更高的事项（市级的用地预审）自动生成协办单：本级审批完成后 1 个工作日内推送"
+run matter add "$CASE" --name "企业投资项目备案" --group "立项阶段并联"
 run matter add "$CASE" --name "建设项目用地预审与选址意见书"
 run matter add "$CASE" --name "建设工程规划许可证核发"
 run matter add "$CASE" --name "建筑工程施工许可证核发"
@@ -50,8 +51,14 @@ run meeting minutes 1 --issues "用地预审与规划许可能否并联办理" -
     --decision "规划许可与用地预审并联受理|晋城市规划和自然资源局|2026-12-10" --decision "补充勘测定界报告|项目单位"
 run file "$CASE" "demo/samples/第一次联审协调会议纪要.txt" --category 会议纪要 --author "李明" --date 2026-11-26 --meeting 1
 run meeting list "$CASE"
-run matter accept "$CASE" 1
-run matter done "$CASE" 1
+run matter submit "$CASE" 1 --date 2026-11-13
+run matter accept "$CASE" 1 --date 2026-11-16
+run file "$CASE" "demo/samples/企业投资项目备案证明.txt" --category 批复证照 --author "泽州县行政审批服务管理局" \
+    --date 2026-11-19
+RESULT=$(daiban case show "$CASE" --json | python -c 'import json,sys; print([i["item_no"] for i in json.load(sys.stdin)["items"] if i["category"] == "批复证照"][-1])')
+run matter done "$CASE" 1 --date 2026-11-19 --result "$RESULT"
+say "县级备案办结后 1 个工作日内，用地预审连同协办单推送至市级部门"
+run matter submit "$CASE" 2 --date 2026-11-20
 run case show "$CASE"
 
 say "检索：任何中文片段都能找到所在案件与文件"
@@ -97,8 +104,21 @@ run dossier "$CASE"
 run dossier verify "$DAIBAN_ROOT/exports/dossiers/$CASE/$CASE 移交包.zip"
 run log "$CASE"
 
-say "季度汇总：案件状态、各项目长、受理至办结的工作日、逾期、中止情形（另存 Excel 工作簿）"
-run report quarter "$(date +%Y)Q$(( ($(date +%-m) - 1) / 3 + 1 ))" --xlsx "$DAIBAN_ROOT/exports/季度汇总.xlsx"
+say "双向评价：项目单位评价代办服务，代办员评价审批部门服务"
+run evaluate enterprise "$CASE" --attitude 满意 --efficiency 满意 --quality 满意 --dept-efficiency 基本满意 \
+    --comments "希望施工许可阶段进一步压缩时限"
+run evaluate dept "$CASE" "泽州县行政审批服务管理局" --attitude 满意 --efficiency 满意 --quality 满意
+
+say "机构层面：记录政企互动活动；名单报送回执归入机构文件（不属于任何案件）"
+run interaction add --date "$(date +%F)" --place "政务服务中心三楼会议室" --companies "晋城市泽州新能源科技有限公司等 6 家企业" \
+    --content "投资项目审批政策宣讲暨“全代办”服务座谈会"
+run agency render roster --data demo/roster.toml
+
+QUARTER="$(date +%Y)Q$(( ($(date +%-m) - 1) / 3 + 1 ))"
+say "季度汇总：案件状态、各项目长、受理至办结的工作日、逾期、中止情形、政企互动、服务评价（另存 Excel 工作簿），并生成本季度政企互动情况统计表"
+run report quarter "$QUARTER" --xlsx "$DAIBAN_ROOT/exports/季度汇总.xlsx" --form \
+    --set filler=张丽 --set office_phone=0356-2021888 --set mobile=13935600001
+run agency show
 
 say "四性检测（DA/T 70-2018，归档与移交环节）：逐项检测并写出报告"
 run verify --report "$DAIBAN_ROOT/exports/四性检测报告.html"

@@ -99,10 +99,11 @@ def test_interactions_report_to_the_configured_mailbox(bare):
     sets = ("reporting_unit=长治市政务服务中心", "quarter=2026年第三季度", "filler=王芳",
             "office_phone=0355-2021234", "mobile=13912345678")
     args = [a for s in sets for a in ("--set", s)]
-    refused = bare("render", "DB-2026-0001", "interactions", "--no-pdf", *args, code=5)
+    refused = bare("agency", "render", "interactions", "--no-pdf", *args, code=5)
     assert "政企互动统计报送邮箱（agency.report_email）" in refused.stderr
     bare("config", "set", "agency.report_email", "zwfw@czs.example.gov.cn")
-    text = _rendered_text(bare, "interactions", *sets)
+    generated = json.loads(bare("agency", "render", "interactions", "--no-pdf", "--json", *args).output)
+    text = docx_text(bare.root / generated[0]["docx"]["path"])
     assert "电子版发送至邮箱 zwfw@czs.example.gov.cn" in text and "meizhou" not in text
 
 

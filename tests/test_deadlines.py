@@ -86,7 +86,7 @@ def test_progress_is_due_every_half_month_from_the_last_report(daiban, handling,
 def test_the_quarterly_interactions_table_is_an_agency_deadline_until_filed(daiban, case_no, tmp_path):
     agency = [d for d in due(daiban)["deadlines"] if d["rule"] == "interactions"]
     assert len(agency) == 1 and agency[0]["case_no"] == "" and "政企互动情况统计表" in agency[0]["what"]
-    daiban("file", case_no, make_pdf(tmp_path / "统计表.pdf", text="interactions"), "--form", "interactions")
+    daiban("agency", "file", make_pdf(tmp_path / "统计表.pdf", text="interactions"), "--form", "interactions")
     assert not [d for d in due(daiban)["deadlines"] if d["rule"] == "interactions"]
 
 

@@ -42,7 +42,7 @@ def test_the_quarter_counts_states_managers_durations_missed_deadlines_and_suspe
     assert found["overdue"] == ([["审批事项办理时限", 1]] if missed else [])
     assert found["suspensions"] == [["项目单位未在规定期限内提交审批材料，项目长催促后仍未提交", 1]]
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["概况", "案件状态", "项目长", "办理用时", "逾期", "中止情形"]
+    assert book.sheetnames == ["概况", "案件状态", "项目长", "办理用时", "逾期", "中止情形", "政企互动", "服务评价"]
     states = book["案件状态"]
     assert [[c.value for c in row] for row in states.iter_rows()] == [["状态", "案件数"], ["中止", 1], ["办结", 1]]
     assert len(states._charts) == 1

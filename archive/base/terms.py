@@ -21,6 +21,8 @@ class CaseStatus(StrEnum):
     COMPLETED = "办结"
     TERMINATED = "终止"
     ARCHIVED = "归档"
+    # Not a case: the agency's own file of a year (机构文件), holding its agency-level forms.
+    AGENCY_FILE = "机构文件"
 
 
 OPEN_STATUSES = (CaseStatus.REGISTERED, CaseStatus.ASSESSED, CaseStatus.ACCEPTED,
@@ -96,6 +98,11 @@ FACT_LABELS = {
 REQUIRED_FACTS = ("project_name", "unit", "credit_code", "project_type", "location", "scale",
                   "contact", "phone", "manager")
 
+
+# The stage forms.toml gives the agency-level forms (名单报送回执, 政企互动情况统计表): they go to the 机构文件.
+AGENCY_STAGE = "机构"
+# How an enterprise rates a service (代办服务评价意见单, seed 000 and 002 九).
+RATINGS = ("满意", "基本满意", "不满意")
 
 # The four approval stages of seed 001.
 STAGES = ("立项用地规划许可阶段", "工程建设许可阶段", "施工许可阶段", "竣工验收阶段")

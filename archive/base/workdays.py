@@ -6,11 +6,14 @@ knows, only weekends are counted and every date computed through it is marked as
 a deadline must never look exact when the holidays behind it are unknown.
 """
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import chinese_calendar
+
+from archive.base.errors import UsageError
 
 SATURDAY = 5
 
@@ -112,6 +115,18 @@ class Quarter:
         """The quarter's last day."""
         following = date(self.year + self.number // 4, 3 * self.number % 12 + 1, 1)
         return following - timedelta(days=1)
+
+    @classmethod
+    def parse(cls, text: str) -> "Quarter":
+        """Read 2026Q4, 2026-Q4 or 2026年第4季度."""
+        found = re.fullmatch(r"\s*(\d{4})\s*(?:[-年]?\s*(?:Q|q|第)\s*([1-4])\s*(?:季度)?)\s*", text)
+        if not found:
+            raise UsageError(f"季度“{text}”无法识别，应写作 2026Q4 或 2026年第4季度")
+        return cls(int(found.group(1)), int(found.group(2)))
+
+    def holds(self, day: date) -> bool:
+        """True when the day falls in the quarter."""
+        return self.start <= day <= self.end
 
     @classmethod
     def containing(cls, day: date) -> "Quarter":

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from archive.base.terms import OPEN_STATUSES, CaseStatus, MatterStatus
+from archive.base.terms import OPEN_STATUSES, CaseStatus, DocKind, MatterStatus
 from archive.base.workdays import Due, Estimated, Quarter, WorkCalendar, add_workdays
 from archive.catalog import events
 from archive.catalog.cases import Case, list_cases
@@ -121,20 +121,29 @@ def _progress(facts: _Facts) -> list[Deadline]:
 LEVEL_RANK = {"县级": 0, "市级": 1, "省级": 2}
 
 
+def lower_levels(matters: list[Matter], upper: Matter) -> list[Matter]:
+    """The matters of upper's stage at a level below it: their approval comes first, then upper is pushed up."""
+    return [m for m in matters if m.stage == upper.stage and LEVEL_RANK[m.level] < LEVEL_RANK[upper.level]]
+
+
 def _cross_level(facts: _Facts) -> list[Deadline]:
     # Seed 001 四(二)1 and 002 五(五): after the local approval, push to the department a level up within
-    # 1 working day (a 协办单), until it has accepted the matter or the 协办单 has gone.
+    # 1 working day (its 协办单), until it is pushed (submitted), accepted, or a 协办单 filed after the
+    # local approval shows it went.
     found = []
     for upper in facts.matters:
-        if upper.status != MatterStatus.WAITING:
+        if upper.status != MatterStatus.WAITING or upper.submitted:
             continue
-        below = [m for m in facts.matters if m.stage == upper.stage and LEVEL_RANK[m.level] < LEVEL_RANK[upper.level]]
+        below = lower_levels(facts.matters, upper)
         if not below or any(m.status != MatterStatus.DONE or not m.done for m in below):
             continue
         local = max(_day(m.done) for m in below)
-        if any(d.form_id == "assist" and _day(d.doc_date or d.filed) >= local for d in facts.documents):
+        # A generated 协办单 is only prepared; the copy filed back (scanned or uploaded) is the one that went.
+        if any(d.form_id == "assist" and d.kind != DocKind.GENERATED and _day(d.doc_date or d.filed) >= local
+               for d in facts.documents):
             continue
-        found.append(_deadline(facts, "cross_level", f"向{upper.dept}推送“{upper.name}”（协办单，{upper.level}）",
+        paper = f"协办单第{upper.assist_item:04d}件" if upper.assist_item else "协办单"
+        found.append(_deadline(facts, "cross_level", f"向{upper.dept}推送“{upper.name}”（{paper}，{upper.level}）",
                                f"本级审批于 {local} 完成，1 个工作日内", add_workdays(facts.calendar, local, 1)))
     return found
 

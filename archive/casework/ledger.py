@@ -45,7 +45,9 @@ class _Step:
 
 
 def _on(event: events.Event) -> str:
-    return str(event.details.get("on") or event.ts)[:10]
+    # A step recorded later carries the day it happened (a matter's submission, its own date).
+    d = event.details
+    return str(d.get("on") or d.get("submitted") or event.ts)[:10]
 
 
 def _document(details: dict) -> str:
@@ -79,6 +81,12 @@ def _content(event: events.Event) -> str | None:
         "case.supplemented": lambda: f"归档后补充：{d.get('reason', '')}",
         "matter.added": lambda: f"添加审批事项“{d.get('name')}”（{d.get('stage', '')}，{d.get('dept', '')}）",
         "matter.status": lambda: f"审批事项“{d.get('name')}”{d.get('new')}",
+        "matter.submitted": lambda: f"审批事项“{d.get('name')}”已申报（推送）",
+        "matter.result": lambda: f"审批事项“{d.get('name')}”取得办理结果（件号{d.get('result_item', 0):04d}）",
+        "evaluation.enterprise": lambda: f"项目单位评价代办服务（{d.get('method', '')}）："
+                                         + "、".join(d.get("ratings", {}).values()),
+        "evaluation.department": lambda: f"评价{d.get('dept', '')}的审批服务："
+                                         + "、".join(d.get("ratings", {}).values()),
         "document.filed": lambda: _document(d),
         "document.withdrawn": lambda: f"撤回件号{d.get('item_no', 0):04d}：{d.get('reason', '')}",
         "dossier.built": lambda: "生成移交档案和移交包",

@@ -3,12 +3,13 @@
 from datetime import date
 
 from archive.base.errors import UsageError
-from archive.base.terms import LEVELS, STAGES, MatterStatus
+from archive.base.terms import APPROVALS, LEVELS, STAGES, DocState, MatterStatus
 from archive.casework.matterlibrary import find_library_matter
 from archive.casework.values import checked_text
 from archive.catalog import matters as catalog_matters
+from archive.catalog.documents import find_item
 from archive.catalog.events import record
-from archive.catalog.matters import Matter, NewMatter
+from archive.catalog.matters import Matter, NewMatter, set_matter_step
 from archive.catalog.session import Archive
 from archive.dataroot.matterlibrary import load_library
 
@@ -31,7 +32,7 @@ def _level(key: str) -> str:
 
 
 def _from_library(archive: Archive, name: str, liaison: str, stage: str | None, level: str | None,
-                  dept: str | None, time_limit: int | None, parallel: bool | None) -> NewMatter:
+                  dept: str | None, time_limit: int | None, parallel: bool | None, group: str) -> NewMatter:
     """A matter's facts: those given, the rest from the library entry of that name; an unlisted matter
     (free text) must be given stage, level and department."""
     library = load_library(archive.root)
@@ -45,17 +46,19 @@ def _from_library(archive: Archive, name: str, liaison: str, stage: str | None, 
         parallel = parallel if parallel is not None else listed.parallel
     if not dept:
         raise UsageError(f"事项库中“{name}”的审批部门为空：请用 --dept 指定，或在事项库中补全")
+    # A matter in a 并联 group runs in parallel with the others of its group.
     return NewMatter(parse_stage(stage), checked_text("事项名称", name), _level(level), checked_text("审批部门", dept),
-                     checked_text("审批联络员", liaison), time_limit, bool(parallel))
+                     checked_text("审批联络员", liaison), time_limit, bool(parallel) or bool(group),
+                     checked_text("并联组", group).strip())
 
 
 def add_matter(archive: Archive, case_no: str, name: str, stage: str | None = None, level: str | None = None,
                dept: str | None = None, liaison: str = "", time_limit: int | None = None,
-               parallel: bool | None = None) -> Matter:
+               parallel: bool | None = None, group: str = "") -> Matter:
     """Add a matter to a case's checklist (一张审批清单), from the matter library by name or as free text."""
     if time_limit is not None and time_limit <= 0:
         raise UsageError("办理时限应为正整数（工作日）")
-    new = _from_library(archive, name, liaison, stage, level, dept, time_limit, parallel)
+    new = _from_library(archive, name, liaison, stage, level, dept, time_limit, parallel, group)
     return catalog_matters.insert_matter(archive, case_no, new)
 
 
@@ -67,9 +70,13 @@ def list_matters(archive: Archive, case_no: str, stage: str | None = None) -> li
     return found
 
 
-def _advance(archive: Archive, case_no: str, matter_id: int, target: MatterStatus, on: date | None) -> Matter:
+def _not_future(on: date | None) -> None:
     if on is not None and on > date.today():
         raise UsageError(f"日期 {on} 在今天之后：只能记录已经发生的办理步骤")
+
+
+def _advance(archive: Archive, case_no: str, matter_id: int, target: MatterStatus, on: date | None) -> Matter:
+    _not_future(on)
 
     def allowed(current: Matter) -> None:
         if current.status == MatterStatus.DONE:
@@ -87,6 +94,43 @@ def accept_matter(archive: Archive, case_no: str, matter_id: int, on: date | Non
     return _advance(archive, case_no, matter_id, MatterStatus.ACCEPTED, on)
 
 
-def finish_matter(archive: Archive, case_no: str, matter_id: int, on: date | None = None) -> Matter:
-    """Record the matter as done (已办结, 销号), today or on the day given; a 待办 matter may be 销号 directly."""
-    return _advance(archive, case_no, matter_id, MatterStatus.DONE, on)
+def finish_matter(archive: Archive, case_no: str, matter_id: int, on: date | None = None,
+                  result_item: int | None = None) -> Matter:
+    """Record the matter as done (已办结, 销号), today or on the day given, with its result 件 when named;
+    a 待办 matter may be 销号 directly."""
+    if result_item is not None:
+        _check_result(archive, case_no, result_item)
+    done = _advance(archive, case_no, matter_id, MatterStatus.DONE, on)
+    return record_result(archive, case_no, matter_id, result_item) if result_item is not None else done
+
+
+def submit_matter(archive: Archive, case_no: str, matter_id: int, on: date | None = None) -> Matter:
+    """Record the day the matter was submitted (申报) to its department, or pushed there with its 协办单."""
+    _not_future(on)
+    day = (on or date.today()).isoformat()
+
+    def allowed(current: Matter) -> None:
+        if current.submitted:
+            raise UsageError(f"事项“{current.name}”已于 {current.submitted} 申报")
+        if current.accepted and day > current.accepted[:10]:
+            raise UsageError(f"申报日期 {day} 晚于事项“{current.name}”的受理日期 {current.accepted[:10]}")
+
+    return set_matter_step(archive, case_no, matter_id, "matter.submitted", day, allowed)
+
+
+def _check_result(archive: Archive, case_no: str, item_no: int) -> None:
+    item = find_item(archive, case_no, item_no)
+    if item.category != APPROVALS or item.state != DocState.FILED:
+        raise UsageError(f"案件 {case_no} 的件号 {item_no:04d}（{item.title}）不是现行的{APPROVALS}，"
+                         f"不能作为办理结果：请先把批复或证照归入“{APPROVALS}”类")
+
+
+def record_result(archive: Archive, case_no: str, matter_id: int, item_no: int) -> Matter:
+    """Name the filed 批复/证照 件 that is the matter's result (办理结果)."""
+    _check_result(archive, case_no, item_no)
+
+    def allowed(current: Matter) -> None:
+        if current.result_item == item_no:
+            raise UsageError(f"事项“{current.name}”的办理结果已是件号 {item_no:04d}")
+
+    return set_matter_step(archive, case_no, matter_id, "matter.result", item_no, allowed)

@@ -152,6 +152,30 @@ def insert_case(archive: Archive, facts: CaseFacts, today: date) -> Case:
     return created
 
 
+def agency_file_no(year: int) -> str:
+    """The number of the agency's file (机构文件) of a year: it stands where a case number stands."""
+    return f"JG-{year}"
+
+
+def open_agency_file(archive: Archive, year: int) -> Case:
+    """Return the agency's file of a year, recording it (like a case, numbered 0 of the year) the first time."""
+    case_no = agency_file_no(year)
+    with archive.write() as conn:
+        if conn.execute(select(cases.c.id).where(cases.c.case_no == case_no)).first() is None:
+            stamp = events.now()
+            folder = f"cases/{year}/{case_no} 机构文件"
+            conn.execute(cases.insert().values(
+                case_no=case_no, year=year, seq=0, project_name="机构文件", unit=archive.settings.agency.name,
+                credit_code="", project_type="", location="", scale="", status=CaseStatus.AGENCY_FILE, folder=folder,
+                retention=archive.settings.retention, opened=stamp, updated=stamp))
+            row = case_row(conn, case_no)
+            events.append(conn, archive.actor, "case.opened", case_no=case_no, project="机构文件",
+                          unit=row.unit, status=CaseStatus.AGENCY_FILE, record=case_record(row), people=[])
+        created = load_case(conn, case_no)
+    (archive.root.path / created.folder).mkdir(parents=True, exist_ok=True)
+    return created
+
+
 def get_case(archive: Archive, case_no: str) -> Case:
     """Return one case by number."""
     with archive.read() as conn:
@@ -160,10 +184,10 @@ def get_case(archive: Archive, case_no: str) -> Case:
 
 def list_cases(archive: Archive, status: str | None = None, manager: str | None = None,
                year: int | None = None) -> list[Case]:
-    """Return cases in number order, filtered by status, 项目长 and year."""
+    """Return cases in number order, filtered by status, 项目长 and year; the 机构文件 only when asked for by
+    its status."""
     query = select(cases).order_by(cases.c.year, cases.c.seq)
-    if status:
-        query = query.where(cases.c.status == status)
+    query = query.where(cases.c.status == status if status else cases.c.status != CaseStatus.AGENCY_FILE)
     if year:
         query = query.where(cases.c.year == year)
     with archive.read() as conn:
@@ -180,8 +204,8 @@ def case_people(archive: Archive, case_no: str) -> list[Person]:
 def all_cases_brief(archive: Archive) -> list[CaseBrief]:
     """What names each case in a text, for matching scans to cases."""
     with archive.read() as conn:
-        rows = conn.execute(select(cases.c.case_no, cases.c.project_code, cases.c.project_name,
-                                   cases.c.unit).order_by(cases.c.id))
+        rows = conn.execute(select(cases.c.case_no, cases.c.project_code, cases.c.project_name, cases.c.unit)
+                            .where(cases.c.status != CaseStatus.AGENCY_FILE).order_by(cases.c.id))
         return [CaseBrief(*r) for r in rows]
 
 

@@ -32,7 +32,10 @@ ACTION_LABELS = {
     "checks.reported": "四性检测", "due.listed": "查看到期事项", "calendar.year_added": "添加年度节假日安排",
     "ledger.added": "台账记录", "ledger.viewed": "查看台账", "meeting.created": "召集会议",
     "meeting.attached": "材料归入会议", "decision.added": "会议议定事项", "decision.closed": "议定事项办结",
-    "report.quarter": "季度汇总",
+    "report.quarter": "季度汇总", "matter.submitted": "事项申报", "matter.result": "事项办理结果",
+    "matter.assist": "生成协办单", "interaction.added": "记录政企互动活动", "interactions.listed": "查看政企互动活动",
+    "evaluation.enterprise": "记录企业评价", "evaluation.department": "评价审批部门服务",
+    "evaluations.listed": "查看服务评价",
 }
 
 
@@ -49,7 +52,9 @@ DETAIL_LABELS = {
     "manager": "项目长", "year": "年度", "days_off": "放假天数", "make_up": "调休上班天数",
     "replaced": "替换", "text": "内容", "meeting": "会议", "topic": "议题", "held": "会议日期",
     "place": "地点", "convener": "主持人", "depts": "参会部门", "decision": "议定事项", "issue": "事项",
-    "deadline": "期限", "items": "件号", "quarter": "季度",
+    "deadline": "期限", "items": "件号", "quarter": "季度", "submitted": "申报日期", "result_item": "办理结果件号",
+    "assist_item": "协办单件号", "companies": "参加企业", "content": "活动内容", "ratings": "评价",
+    "method": "评价方式", "comments": "意见和建议",
 }
 
 
@@ -144,6 +149,15 @@ def read_log(archive: Archive, case_no: str | None = None, limit: int | None = N
         if limit is not None:
             rows = conn.execute(query.order_by(events.c.seq.desc()).limit(limit)).all()
             return [_row_to_event(r) for r in reversed(rows)]
+        return [_row_to_event(r) for r in conn.execute(query.order_by(events.c.seq))]
+
+
+def read_actions(archive: Archive, actions: tuple[str, ...], case_no: str | None = None) -> list[Event]:
+    """Return the events of these actions in order (of one case when given)."""
+    query = select(events).where(events.c.action.in_(actions))
+    if case_no is not None:
+        query = query.where(events.c.case_no == case_no)
+    with archive.read() as conn:
         return [_row_to_event(r) for r in conn.execute(query.order_by(events.c.seq))]
 
 

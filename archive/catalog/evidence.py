@@ -21,7 +21,7 @@ CASE_FIELDS = ("project_name", "unit", "credit_code", "project_code", "project_t
                "investment", "funding", "land", "folder", "retention")
 DOCUMENT_FIELDS = ("item_no", "category", "title", "form_id", "version", "kind", "doc_no", "author", "doc_date",
                    "pages", "sha256", "size", "path", "stage", "parent_id", "text_sha256", "warnings")
-MATTER_FIELDS = ("stage", "name", "level", "dept", "liaison", "time_limit", "parallel")
+MATTER_FIELDS = ("stage", "name", "level", "dept", "liaison", "time_limit", "parallel", "parallel_group")
 LABELS = FACT_LABELS | {
     "folder": "文件夹", "retention": "保管期限", "status": "状态", "suspend_code": "中止情形", "manager": "项目长",
     "item_no": "件号", "category": "类别", "title": "题名", "form_id": "表单", "version": "版本", "kind": "性质",
@@ -30,8 +30,14 @@ LABELS = FACT_LABELS | {
     "level": "层级", "dept": "审批部门", "liaison": "审批联络员", "time_limit": "时限", "parallel": "并联",
     "case_no": "所属案件", "state": "状态", "warnings": "提示", "archival_no": "归档件号", "reference": "档号",
     "meeting_id": "所属会议", "topic": "会议议题", "held": "会议日期", "place": "会议地点", "convener": "主持人",
-    "depts": "参会部门", "issue": "议定事项", "deadline": "期限", "closed": "办结日期", "closed_note": "办结说明",
+    "depts": "参会部门", "parallel_group": "并联组", "submitted": "申报日期", "result_item": "办理结果件号",
+    "assist_item": "协办单件号", "issue": "议定事项", "deadline": "期限", "closed": "办结日期",
+    "closed_note": "办结说明",
 }
+
+
+# The events recording a step of a matter besides its status, and the column each sets.
+MATTER_STEPS = {"matter.submitted": "submitted", "matter.result": "result_item", "matter.assist": "assist_item"}
 
 
 def text_digest(text: str) -> str:
@@ -144,6 +150,9 @@ def _apply(state: ProvenState, action: str, case_no: str | None, doc_id: int | N
                                       "status": MatterStatus.WAITING}
     elif action == "matter.status" and d.get("matter") in state.matters:
         state.matters[d["matter"]]["status"] = d.get("new")
+    elif action in MATTER_STEPS and d.get("matter") in state.matters:
+        column = MATTER_STEPS[action]
+        state.matters[d["matter"]][column] = d.get(column)
 
 
 def replay(conn: Connection) -> ProvenState:

@@ -6,6 +6,7 @@ One table of transitions; each names the form whose filed copy proves it
 
 from dataclasses import dataclass
 
+from archive.base.terms import AGENCY_STAGE
 from archive.base.terms import CaseStatus as S
 
 
@@ -73,3 +74,15 @@ def refusal(form_id: str, signed: bool, status: str, form_title: str) -> str | N
     message = f"案件当前状态为“{status}”，《{form_title}》只能在“{allowed}”状态下推进案件"
     open_now = [s.label + (f"（{s.form}）" if s.form else "") for s in next_steps(status)]
     return message + ("；当前可进行：" + "、".join(open_now) if open_now else "")
+
+
+def misplaced_form(status: str, stage: str, form_title: str) -> str | None:
+    """Why a form of this stage cannot go into a file in this status: agency-level forms belong to the
+    机构文件, every other form to a case; None when it fits."""
+    agency_form, agency_file = stage == AGENCY_STAGE, status == S.AGENCY_FILE
+    if agency_form and not agency_file:
+        return (f"《{form_title}》是机构层面的表单，不属于任何案件，归入机构文件："
+                "请用 daiban agency render / daiban agency file")
+    if agency_file and not agency_form:
+        return f"机构文件只收机构层面的表单（名单报送回执、政企互动情况统计表），《{form_title}》应归入案件"
+    return None

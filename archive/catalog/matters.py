@@ -10,7 +10,7 @@ from archive.base.errors import NotFoundError
 from archive.base.terms import STAGES, MatterStatus
 from archive.catalog import events
 from archive.catalog.cases import case_row
-from archive.catalog.evidence import matter_record
+from archive.catalog.evidence import MATTER_STEPS, matter_record
 from archive.catalog.schema import matters
 from archive.catalog.session import Archive
 
@@ -31,6 +31,10 @@ class Matter:
     created: str
     accepted: str | None
     done: str | None
+    submitted: str | None = None
+    parallel_group: str = ""
+    result_item: int | None = None
+    assist_item: int | None = None
 
 
 @dataclass(frozen=True)
@@ -44,11 +48,13 @@ class NewMatter:
     liaison: str = ""
     time_limit: int | None = None
     parallel: bool = False
+    parallel_group: str = ""
 
 
 def _to_matter(row) -> Matter:
     return Matter(row.id, row.stage, row.name, row.level, row.dept, row.liaison, row.time_limit,
-                  bool(row.parallel), MatterStatus(row.status), row.created, row.accepted, row.done)
+                  bool(row.parallel), MatterStatus(row.status), row.created, row.accepted, row.done,
+                  row.submitted, row.parallel_group or "", row.result_item, row.assist_item)
 
 
 def _missing(case_no: str, matter_id: int) -> NotFoundError:
@@ -70,7 +76,7 @@ def insert_matter(archive: Archive, case_no: str, new: NewMatter) -> Matter:
         matter_id = conn.execute(matters.insert().values(
             case_id=case_id, stage=new.stage, name=new.name, level=new.level, dept=new.dept,
             liaison=new.liaison, time_limit=new.time_limit, parallel=new.parallel,
-            status=MatterStatus.WAITING, created=events.now(),
+            parallel_group=new.parallel_group, status=MatterStatus.WAITING, created=events.now(),
         )).inserted_primary_key[0]
         row = conn.execute(select(matters).where(matters.c.id == matter_id)).first()
         events.append(conn, archive.actor, "matter.added", case_no=case_no, matter=matter_id,
@@ -101,4 +107,18 @@ def set_matter_status(archive: Archive, case_no: str, matter_id: int, target: Ma
         events.append(conn, archive.actor, "matter.status", case_no=case_no, matter=matter_id,
                       name=current.name, old=current.status, new=target,
                       **({"on": on.isoformat()} if on else {}))
+        return _load(conn, case_id, case_no, matter_id)
+
+
+def set_matter_step(archive: Archive, case_no: str, matter_id: int, action: str, value: str | int,
+                    guard: Callable[[Matter], None]) -> Matter:
+    """Record one step of a matter (submitted on a day, its result 件, its 协办单's 件) once guard accepts it."""
+    column = MATTER_STEPS[action]
+    with archive.write() as conn:
+        case_id = case_row(conn, case_no).id
+        current = _load(conn, case_id, case_no, matter_id)
+        guard(current)
+        conn.execute(matters.update().where(matters.c.id == matter_id).values({column: value}))
+        events.append(conn, archive.actor, action, case_no=case_no, matter=matter_id, name=current.name,
+                      **{column: value})
         return _load(conn, case_id, case_no, matter_id)

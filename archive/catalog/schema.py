@@ -14,7 +14,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 # How a document's stored text was read. 0: before v6, PDFs by plain pdftotext (table cells
 # interleaved, hyphens dropped) and every text NFKC-folded; 1: PDFs by their layout, forms from
 # their .docx cell by cell, text kept as printed. `index rebuild` re-reads what it can of older texts.
@@ -83,6 +83,12 @@ matters = Table(
     Column("created", String, nullable=False),
     Column("accepted", String),
     Column("done", String),
+    # Schema v9: the day it was submitted (申报) or pushed to its department, the 并联 group it runs in,
+    # the 件 that is its result (批复/证照) and the 件 of its 协办单 (a matter a level up).
+    Column("submitted", String),
+    Column("parallel_group", String, nullable=False, default=""),
+    Column("result_item", Integer),
+    Column("assist_item", Integer),
 )
 
 # The 件 (DA/T 22): one document as the archive counts it, a form version, an upload, a meeting's
@@ -175,6 +181,9 @@ events = Table(
     Column("details", Text, nullable=False),
     Column("prev_hash", String, nullable=False),
     Column("hash", String, nullable=False),
+    # Schema v9: a case's log and the events of one kind are read without scanning the whole log.
+    Index("ix_events_case_no", "case_no"),
+    Index("ix_events_action", "action"),
 )
 
 review = Table(

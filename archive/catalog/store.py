@@ -37,7 +37,7 @@ from archive.catalog import events, outbox, scans
 from archive.catalog.cases import case_row
 from archive.catalog.documents import FiledDocument, get_document, to_document
 from archive.catalog.evidence import document_record
-from archive.catalog.lifecycle import proved_by, refusal
+from archive.catalog.lifecycle import misplaced_form, proved_by, refusal
 from archive.catalog.scans import ScanPart
 from archive.catalog.schema import cases, documents, items
 from archive.catalog.schema import events as events_table
@@ -180,6 +180,8 @@ def _check_transition(archive: Archive, row, form_id: str | None, signed: bool,
     if not form_id:
         return
     spec = archive.forms.get(form_id)
+    if why := misplaced_form(row.status, spec.stage, spec.title):
+        raise UsageError(f"{row.case_no}：{why}。未归档任何文件。")
     if signed and (why := refusal(form_id, signed, row.status, spec.title)):
         raise TransitionError(f"案件 {row.case_no}：{why}。未归档任何文件。")
     step = proved_by(form_id, signed, row.status)

@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import select, text
 
 from archive.base.scratch import abandoned
-from archive.base.terms import REQUIRED_FACTS, DocState, ReviewState, Role
+from archive.base.terms import REQUIRED_FACTS, CaseStatus, DocState, ReviewState, Role
 from archive.catalog import events
 from archive.catalog.cases import case_row
 from archive.catalog.evidence import ProvenState, differences, replay, text_digest
@@ -295,7 +295,8 @@ def _compare_meetings(conn, proven: ProvenState, case_rows, whole: bool, report:
 
 
 def _check_cases(case_rows, report: Report) -> None:
-    for row in case_rows:
+    # The 机构文件 is the agency's, not a project's: it has no project facts to miss.
+    for row in (r for r in case_rows if r.status != CaseStatus.AGENCY_FILE):
         for name in REQUIRED_FACTS:
             if name in row._mapping and not row._mapping[name]:
                 report.problems.append(Finding("metadata", row.case_no, f"案件缺少必备信息：{name}"))

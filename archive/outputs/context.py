@@ -15,6 +15,7 @@ from archive.base.errors import UsageError, ValidationError
 from archive.base.terms import STAGES, DocKind, MatterStatus, category
 from archive.base.workdays import WorkCalendar
 from archive.casework.deadlines import planned_date
+from archive.casework.evaluations import evaluations
 from archive.casework.ledger import ledger_lines
 from archive.catalog.cases import Case, get_case
 from archive.catalog.documents import (
@@ -212,6 +213,16 @@ def _progress_values(case: Case, documents: list[FiledDocument], matter_rows: li
     return {"period": f"{cn_date(start)}至{cn_date(today)}", "blocked": late}
 
 
+def _evaluation_ticks(archive: Archive, case_no: str) -> dict:
+    """The 评价意见单 as the enterprise filled it in, once its evaluation is recorded (the latest one)."""
+    given = [e for e in evaluations(archive, case_no) if e.by_enterprise]
+    if not given:
+        return {}
+    latest = given[-1]
+    return {**{key: [value] for key, value in latest.ratings.items()}, "method": [latest.method],
+            "comments": latest.comments}
+
+
 def _refusals(library: MatterLibrary, matter_rows: list[dict]) -> dict[str, Refusal]:
     """The 告知清单 tells the enterprise it lists everything: refused while a matter has no materials."""
     if not matter_rows:
@@ -248,6 +259,7 @@ def _derived(archive: Archive, case: Case, matter_rows: list[dict], library: Mat
         "ledger": lambda: {"entries": [{"date": line.day, "content": line.content, "result": line.result}
                                        for line in ledger_lines(archive, case.case_no)]},
         "notice": lambda: {"notice_items": _notice_items(library, matter_rows)},
+        "evaluate": lambda: _evaluation_ticks(archive, case.case_no),
         "handover": lambda: {"items": [
             {"name": d.title, "kind": d.kind.label, "doc_no": d.doc_no,
              "form": "原件" if d.kind != DocKind.GENERATED else "打印件",

@@ -8,6 +8,7 @@ from archive.base.errors import UsageError
 from archive.base.terms import DocKind
 from archive.casework.filing import FilingRequest, file_documents
 from archive.catalog.documents import FiledDocument
+from archive.catalog.lifecycle import misplaced_form
 from archive.catalog.session import Archive
 from archive.content.text import extract_text
 from archive.dataroot.folders import NAME_BYTES, safe_name
@@ -73,6 +74,9 @@ def generate_forms(archive: Archive, case_no: str, form_ids: list[str], values: 
     values = values or FormValues()
     specs = [archive.forms.require(f) for f in form_ids]
     base = case_context(archive, case_no, form_ids)
+    for spec in specs:
+        if why := misplaced_form(base.case.status, spec.stage, spec.title):
+            raise UsageError(f"{case_no}：{why}")
     forms = [form_context(archive, base, spec, values, when) for spec in specs]
     reason = next((r for spec, f in zip(specs, forms, strict=True) if (r := _suspend_reason(spec, f.context))), None)
     with archive.root.scratch("render") as work:

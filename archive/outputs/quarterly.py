@@ -1,10 +1,10 @@
 """The quarterly summary (季度汇总): cases by state and by 项目长, working days from 受理 to 办结, deadlines
-missed, the 中止 conditions met — as a table for the terminal and an .xlsx workbook with a chart."""
+missed, the 中止 conditions met, the 政企互动 activities and the evaluations both ways — as a table for the
+terminal, an .xlsx workbook with a chart, and the quarter's 政企互动情况统计表 when asked."""
 
 import io
-import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -13,13 +13,18 @@ from openpyxl.chart import BarChart, Reference
 
 from archive.base.atomicio import atomic_output
 from archive.base.errors import UsageError
-from archive.base.terms import SUSPEND_REASONS, CaseStatus
+from archive.base.terms import RATINGS, SUSPEND_REASONS, CaseStatus
 from archive.base.workdays import Quarter, workdays_between
 from archive.casework.deadlines import RULES, WATCHED, case_deadlines, status_entries
+from archive.casework.evaluations import RatingRow, evaluations_in, rating_summary
+from archive.casework.interactions import Interaction, interactions_in
 from archive.catalog import events
 from archive.catalog.cases import list_cases
 from archive.catalog.session import Archive
 from archive.dataroot.calendar import load_calendar
+from archive.outputs.agencyforms import render_interactions
+from archive.outputs.context import FormValues
+from archive.outputs.forms import Generated
 
 
 @dataclass(frozen=True)
@@ -46,15 +51,10 @@ class QuarterReport:
     durations: list[Duration]
     overdue: list[tuple[str, int]]
     suspensions: list[tuple[str, int]]
+    interactions: list[Interaction]
+    ratings: list[RatingRow]
     xlsx: Path | None = None
-
-
-def parse_quarter(text: str) -> Quarter:
-    """Read 2026Q4, 2026-Q4 or 2026年第4季度."""
-    found = re.fullmatch(r"\s*(\d{4})\s*(?:[-年]?\s*(?:Q|q|第)\s*([1-4])\s*(?:季度)?)\s*", text)
-    if not found:
-        raise UsageError(f"季度“{text}”无法识别，应写作 2026Q4 或 2026年第4季度")
-    return Quarter(int(found.group(1)), int(found.group(2)))
+    form: Generated | None = None
 
 
 def _in(quarter: Quarter, stamp: str) -> bool:
@@ -95,7 +95,11 @@ def _write_xlsx(report: QuarterReport, out: Path) -> None:
              [(d.case_no, d.manager, d.accepted, d.completed, d.workdays, "是" if d.estimated else "")
               for d in report.durations]),
             ("逾期", ["时限", "逾期次数"], report.overdue),
-            ("中止情形", ["中止情形", "次数"], report.suspensions)):
+            ("中止情形", ["中止情形", "次数"], report.suspensions),
+            ("政企互动", ["时间", "地点", "参加企业", "活动内容", "备注"],
+             [(str(a.day), a.place, a.companies, a.content, a.note) for a in report.interactions]),
+            ("服务评价", ["评价对象", "评价内容", *RATINGS],
+             [(r.subject, r.aspect, *r.counts) for r in report.ratings])):
         sheet = book.create_sheet(title)
         sheet.append(header)
         for row in rows:
@@ -112,10 +116,11 @@ def _write_xlsx(report: QuarterReport, out: Path) -> None:
         handle.write(buffer.getvalue())
 
 
-def quarter_report(archive: Archive, quarter_text: str, xlsx: Path | None = None,
-                   today: date | None = None) -> QuarterReport:
-    """The quarter's figures, written to an .xlsx workbook when asked."""
-    quarter = parse_quarter(quarter_text)
+def quarter_report(archive: Archive, quarter_text: str, xlsx: Path | None = None, today: date | None = None,
+                   form: FormValues | None = None) -> QuarterReport:
+    """The quarter's figures, written to an .xlsx workbook when asked; with form values, the quarter's
+    政企互动情况统计表 is rendered and filed in the 机构文件 too."""
+    quarter = Quarter.parse(quarter_text)
     if xlsx is not None and xlsx.suffix.lower() != ".xlsx":
         raise UsageError(f"{xlsx}：工作簿须为 .xlsx 文件")
     today = today or date.today()
@@ -132,7 +137,10 @@ def quarter_report(archive: Archive, quarter_text: str, xlsx: Path | None = None
         quarter, sum(_in(quarter, c.opened) for c in cases), len(durations),
         [(s.value, n) for s in CaseStatus if (n := sum(c.status == s for c in cases))],
         [(m, n, open_by_manager[m]) for m, n in sorted(by_manager.items())],
-        durations, _overdue(archive, quarter, cases, today), sorted(suspended.items()), xlsx)
+        durations, _overdue(archive, quarter, cases, today), sorted(suspended.items()),
+        interactions_in(archive, quarter), rating_summary(evaluations_in(archive, quarter)), xlsx)
+    if form is not None:
+        report = replace(report, form=render_interactions(archive, quarter.label, form))
     if xlsx is not None:
         _write_xlsx(report, xlsx)
     events.record(archive, "report.quarter", quarter=quarter.label, path=str(xlsx) if xlsx else None)
