@@ -227,6 +227,91 @@ def config_set(key, value):
 # ---------------------------------------------------------------- cases
 
 @main.group(cls=DaibanGroup)
+def user():
+    """网页界面的用户：添加、角色、密码、停用（管理员、项目长/代办员、档案员、审计、企业）。"""
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return click.prompt("密码", hide_input=True, confirmation_prompt="再次输入密码")
+
+
+ROLE_HELP = "角色：管理员、项目长、代办员、档案员、审计、企业"
+
+
+@user.command("add")
+@root_option
+@click.argument("login")
+@click.option("--name", required=True, help="姓名（项目长、代办员须与案件中的姓名一致；企业填企业名称）")
+@click.option("--role", "role_name", required=True, help=ROLE_HELP)
+@click.option("--credit-code", default="", help="企业账户：本企业的统一社会信用代码")
+@click.option("--password-stdin", is_flag=True, help="从标准输入读取密码（脚本用）；否则提示输入")
+def user_add(login, name, role_name, credit_code, password_stdin):
+    """添加用户。"""
+    from archive.base.terms import UserRole
+    from archive.casework.users import add_user
+
+    role = UserRole.parse(role_name)
+    added = add_user(_archive(), login, name, role, _password(password_stdin), credit_code)
+    click.echo(f"已添加用户 {added.login}（{added.name}，{added.role.label}）")
+
+
+@user.command("list")
+@root_option
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+def user_list(as_json):
+    """列出用户。"""
+    from archive.casework.users import list_users
+
+    found = list_users(_archive())
+    if as_json:
+        _json(found)
+        return
+    _table("用户", ["用户名", "姓名", "角色", "统一社会信用代码", "创建", "状态"],
+           [[u.login, u.name, u.role.label, u.credit_code, u.created[:10], "已停用" if u.disabled else "启用"]
+            for u in found])
+
+
+@user.command("role")
+@root_option
+@click.argument("login")
+@click.argument("role_name", metavar="ROLE")
+@click.option("--credit-code", default="", help="改为企业账户时：本企业的统一社会信用代码")
+def user_role(login, role_name, credit_code):
+    """修改用户的角色。"""
+    from archive.base.terms import UserRole
+    from archive.casework.users import set_role
+
+    changed = set_role(_archive(), login, UserRole.parse(role_name), credit_code)
+    click.echo(f"用户 {changed.login} 的角色已改为 {changed.role.label}")
+
+
+@user.command("passwd")
+@root_option
+@click.argument("login")
+@click.option("--password-stdin", is_flag=True, help="从标准输入读取密码（脚本用）；否则提示输入")
+def user_passwd(login, password_stdin):
+    """设置用户的密码。"""
+    from archive.casework.users import set_password
+
+    set_password(_archive(), login, _password(password_stdin))
+    click.echo(f"已设置用户 {login} 的密码")
+
+
+@user.command("disable")
+@root_option
+@click.argument("login")
+@click.option("--enable", is_flag=True, help="重新启用")
+def user_disable(login, enable):
+    """停用用户（不能再登录，记录保留），或用 --enable 重新启用。"""
+    from archive.casework.users import set_disabled
+
+    changed = set_disabled(_archive(), login, not enable)
+    click.echo(f"用户 {changed.login} 已{'启用' if changed.active else '停用'}")
+
+
+@main.group(cls=DaibanGroup)
 def case():
     """案件：立案、查询、项目长变更、恢复、归档。"""
 

@@ -87,6 +87,9 @@ daiban matter accept "$CASE" 4 > /dev/null; daiban matter done "$CASE" 4 > /dev/
 run matter list "$CASE"
 run ledger "$CASE"
 
+say "进度汇总：每半月向项目单位反馈一次，汇总期间与计划办结时间由系统填写"
+run render "$CASE" progress --set "next_plan=整理办结材料，签署办结单并移交"
+
 say "办结：生成办结单与移交清单，企业签字后扫描入库"
 run render "$CASE" complete --set "completed_on=$(date +%F)"
 run render "$CASE" handover

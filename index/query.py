@@ -94,6 +94,9 @@ class Filters:
     kind: str | None = None
     since: datetime.date | None = None
     until: datetime.date | None = None
+    # What the searching user may see: only these cases (None: every case), never these forms.
+    case_nos: tuple[str, ...] | None = None
+    hidden_forms: tuple[str, ...] = ()
 
     def keywords(self) -> dict[str, str]:
         """Return the keyword-field restrictions that are set."""

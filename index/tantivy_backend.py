@@ -140,9 +140,13 @@ class TantivyBackend:
             restrictions.append(Query.range_query(schema, "date", FieldType.Integer,
                                                   date_number(filters.since) or 0,
                                                   date_number(filters.until) or 99991231))
+        if filters.case_nos is not None:
+            restrictions.append(Query.boolean_query([(Occur.Should, Query.term_query(schema, "case_no", keyword(c)))
+                                                     for c in filters.case_nos]))
         subqueries = [(Occur.Must, q) for q in must or [Query.all_query()]]
         subqueries += [(Occur.Must, Query.const_score_query(q, 0.0)) for q in restrictions]
         subqueries += [(Occur.MustNot, self._clause(c)) for c in parsed.excluded]
+        subqueries += [(Occur.MustNot, Query.term_query(schema, "form_id", keyword(f))) for f in filters.hidden_forms]
         return subqueries[0][1] if len(subqueries) == 1 else Query.boolean_query(subqueries)
 
     def search(self, parsed: ParsedQuery, filters: Filters, offset: int,

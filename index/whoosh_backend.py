@@ -72,9 +72,13 @@ def compile_query(parsed: ParsedQuery, filters: Filters) -> query.Query:
     parts += [query.Term(name, keyword(value)) for name, value in filters.keywords().items()]
     if filters.since or filters.until:
         parts.append(query.NumericRange("date", date_number(filters.since), date_number(filters.until)))
+    if filters.case_nos is not None:
+        parts.append(query.Or([query.Term("case_no", keyword(c)) for c in filters.case_nos]) if filters.case_nos
+                     else query.NullQuery)
     combined = query.And(parts) if parts else query.Every()
-    if parsed.excluded:
-        combined = query.AndNot(combined, query.Or([_clause(c) for c in parsed.excluded]))
+    hidden = [_clause(c) for c in parsed.excluded] + [query.Term("form_id", keyword(f)) for f in filters.hidden_forms]
+    if hidden:
+        combined = query.AndNot(combined, query.Or(hidden))
     return combined
 
 

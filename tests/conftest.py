@@ -33,9 +33,10 @@ class Daiban:
         """Environment for a daiban process on this root."""
         return {**os.environ, "DAIBAN_ROOT": str(self.root), "DAIBAN_USER": self.actor}
 
-    def __call__(self, *args: str, code: int = 0) -> Result:
-        """Run one command in process and check its exit code."""
-        result = CliRunner().invoke(main, [str(a) for a in args], env=self.env(), catch_exceptions=False)
+    def __call__(self, *args: str, code: int = 0, input: str | None = None) -> Result:
+        """Run one command in process (with this on its standard input) and check its exit code."""
+        result = CliRunner().invoke(main, [str(a) for a in args], env=self.env(), catch_exceptions=False,
+                                    input=input)
         assert result.exit_code == code, f"exit {result.exit_code} != {code}\n{result.output}\n{result.stderr}"
         return result
 

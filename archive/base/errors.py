@@ -31,6 +31,7 @@ class ExitCode(IntEnum):
     INDEX = 13           # the full-text index is missing or unreadable
     TEMPLATE = 14        # a form template cannot be used (syntax, unknown names, unsafe expressions)
     STORAGE = 15         # the data root cannot be written: disk full, read-only, no permission
+    FORBIDDEN = 16       # the user may not do this (role, case), or the login failed
     INTERRUPTED = 130    # stopped by Ctrl-C
 
 
@@ -128,3 +129,9 @@ def storage_error(exc: OSError, root: Path) -> StorageError:
     if exc.errno in (errno.EACCES, errno.EPERM):
         return StorageError(f"没有写入数据根目录 {root} 的权限{where}")
     return StorageError(f"无法写入数据根目录 {root}{where}：{exc.strerror or exc}")
+
+
+class AccessError(DaibanError):
+    """The acting user may not do this, to this case or document; or a login failed."""
+
+    exit_code = ExitCode.FORBIDDEN

@@ -45,6 +45,32 @@ class Role(StrEnum):
     CONTACT = "联系人"
 
 
+class UserRole(StrEnum):
+    """What a user of the web interface may do (issue 15); the CLI acts with the operator's full rights."""
+
+    ADMIN = "admin"
+    STAFF = "staff"
+    ARCHIVIST = "archivist"
+    AUDITOR = "auditor"
+    ENTERPRISE = "enterprise"
+
+    @property
+    def label(self) -> str:
+        """The Chinese name users read."""
+        return {"admin": "管理员", "staff": "项目长/代办员", "archivist": "档案员", "auditor": "审计",
+                "enterprise": "企业"}[self.value]
+
+    @classmethod
+    def parse(cls, text: str) -> "UserRole":
+        """A role by its code or Chinese name (项目长 and 代办员 both name staff)."""
+        names = {"管理员": cls.ADMIN, "项目长": cls.STAFF, "代办员": cls.STAFF, "项目长/代办员": cls.STAFF,
+                 "档案员": cls.ARCHIVIST, "审计": cls.AUDITOR, "企业": cls.ENTERPRISE}
+        found = names.get(text.strip()) or next((r for r in cls if r.value == text.strip()), None)
+        if found is None:
+            raise UsageError(f"未知的角色“{text}”，应为：管理员、项目长、代办员、档案员、审计、企业")
+        return found
+
+
 class DocKind(StrEnum):
     """What a filed file is: a generated form, a signed scan of one, an upload, a photo, an original scan."""
 

@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 from archive.base.errors import NotFoundError, TransitionError, UsageError
 from archive.base.terms import CaseStatus, DocState, MatterStatus, Role
 from archive.catalog import events, outbox
+from archive.catalog.access import case_clause
 from archive.catalog.evidence import case_record
 from archive.catalog.lifecycle import step_to
 from archive.catalog.schema import cases, documents, matters, people
@@ -188,11 +189,21 @@ def list_cases(archive: Archive, status: str | None = None, manager: str | None 
     its status."""
     query = select(cases).order_by(cases.c.year, cases.c.seq)
     query = query.where(cases.c.status == status if status else cases.c.status != CaseStatus.AGENCY_FILE)
+    if (reachable := case_clause(archive.access)) is not None:
+        query = query.where(reachable)
     if year:
         query = query.where(cases.c.year == year)
     with archive.read() as conn:
         found = [_to_case(conn, row) for row in conn.execute(query)]
     return [c for c in found if not manager or c.facts.manager == manager]
+
+
+def reachable_case_numbers(archive: Archive) -> tuple[str, ...] | None:
+    """The numbers of the cases (and 机构文件) the acting user may reach; None when they reach every one."""
+    if (reachable := case_clause(archive.access)) is None:
+        return None
+    with archive.read() as conn:
+        return tuple(conn.execute(select(cases.c.case_no).where(reachable).order_by(cases.c.id)).scalars())
 
 
 def case_people(archive: Archive, case_no: str) -> list[Person]:

@@ -5,6 +5,10 @@ from pathlib import Path
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 
+# Where a connection carries the acting user's rights while an archive uses it (catalog.access); it is
+# forgotten when the connection goes back to the pool, so a connection never acts for an earlier user.
+ACCESS_KEY = "daiban.access"
+
 
 def make_engine(path: Path) -> Engine:
     """Open the SQLite catalog with WAL, foreign keys, full sync and immediate write transactions."""
@@ -27,5 +31,9 @@ def make_engine(path: Path) -> Engine:
         # chain) cannot race; readers stay deferred and never block each other.
         immediate = conn.get_execution_options().get("write", False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    @event.listens_for(engine, "checkin")
+    def _forget_access(_dbapi_conn, record):
+        record.info.pop(ACCESS_KEY, None)
 
     return engine

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from archive.catalog.access import check
+from archive.catalog.engine import ACCESS_KEY
 from archive.catalog.schema import events, meta
 
 if TYPE_CHECKING:  # the session appends the first event, so it imports this module
@@ -35,7 +37,9 @@ ACTION_LABELS = {
     "report.quarter": "季度汇总", "matter.submitted": "事项申报", "matter.result": "事项办理结果",
     "matter.assist": "生成协办单", "interaction.added": "记录政企互动活动", "interactions.listed": "查看政企互动活动",
     "evaluation.enterprise": "记录企业评价", "evaluation.department": "评价审批部门服务",
-    "evaluations.listed": "查看服务评价",
+    "evaluations.listed": "查看服务评价", "user.added": "添加用户", "user.changed": "修改用户",
+    "user.login": "登录", "user.login_failed": "登录失败", "users.listed": "查看用户",
+    "dossier.downloaded": "下载移交档案",
 }
 
 
@@ -54,7 +58,8 @@ DETAIL_LABELS = {
     "place": "地点", "convener": "主持人", "depts": "参会部门", "decision": "议定事项", "issue": "事项",
     "deadline": "期限", "items": "件号", "quarter": "季度", "submitted": "申报日期", "result_item": "办理结果件号",
     "assist_item": "协办单件号", "companies": "参加企业", "content": "活动内容", "ratings": "评价",
-    "method": "评价方式", "comments": "意见和建议",
+    "method": "评价方式", "comments": "意见和建议", "login": "用户名", "role": "角色",
+    "credit_code": "统一社会信用代码", "password_set": "设置密码", "disabled": "停用",
 }
 
 
@@ -117,7 +122,10 @@ def event_hash(seq: int, ts: str, actor: str, action: str, case_no: str | None,
 
 def append(conn: Connection, actor: str, action: str, *, case_no: str | None = None,
            doc_id: int | None = None, **details) -> Event:
-    """Append one event inside the caller's transaction."""
+    """Append one event inside the caller's transaction, once the acting user's rights allow it."""
+    # A connection without an archive's rights (a migration during opening) acts with full rights.
+    if (access := conn.info.get(ACCESS_KEY)) is not None:
+        check(conn, access, action, case_no, doc_id)
     last = conn.execute(
         select(events.c.seq, events.c.hash).order_by(events.c.seq.desc()).limit(1)
     ).first()

@@ -32,7 +32,7 @@ LABELS = FACT_LABELS | {
     "meeting_id": "所属会议", "topic": "会议议题", "held": "会议日期", "place": "会议地点", "convener": "主持人",
     "depts": "参会部门", "parallel_group": "并联组", "submitted": "申报日期", "result_item": "办理结果件号",
     "assist_item": "协办单件号", "issue": "议定事项", "deadline": "期限", "closed": "办结日期",
-    "closed_note": "办结说明",
+    "closed_note": "办结说明", "login": "用户名", "role": "角色", "disabled": "停用", "password_digest": "密码",
 }
 
 
@@ -81,6 +81,8 @@ class ProvenState:
     item_meetings: dict[tuple[str, int], int] = field(default_factory=dict)
     meetings: dict[int, dict] = field(default_factory=dict)
     decisions: dict[int, dict] = field(default_factory=dict)
+    # Users of the web interface by login: name, role, credit code, disabled mark, password digest.
+    users: dict[str, dict] = field(default_factory=dict)
 
 
 def _open_case(state: ProvenState, case_no: str, d: dict) -> None:
@@ -125,7 +127,9 @@ def _meeting_work(state: ProvenState, action: str, case_no: str | None, d: dict)
 
 
 def _apply(state: ProvenState, action: str, case_no: str | None, doc_id: int | None, d: dict) -> None:
-    if action.startswith(("meeting.", "decision.")):
+    if action in ("user.added", "user.changed"):
+        state.users[d["login"]] = d.get("record", {})
+    elif action.startswith(("meeting.", "decision.")):
         _meeting_work(state, action, case_no, d)
     elif action == "case.opened":
         _open_case(state, case_no, d)

@@ -24,6 +24,7 @@ from archive.catalog.schema import (
     people,
     review,
     scan_parts,
+    users,
 )
 
 Migration = Callable[[Connection], None]
@@ -95,7 +96,8 @@ def _v8_meetings(conn: Connection) -> None:
     _add_column(conn, "items", "meeting_id", "INTEGER")
 
 
-def _v9_matter_steps_and_event_indexes(conn: Connection) -> None:
+def _v9_matter_steps_users_and_event_indexes(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[users])
     for column, ddl in (("submitted", "VARCHAR"), ("parallel_group", "VARCHAR NOT NULL DEFAULT ''"),
                         ("result_item", "INTEGER"), ("assist_item", "INTEGER")):
         _add_column(conn, "matters", column, ddl)
@@ -107,7 +109,7 @@ def _v9_matter_steps_and_event_indexes(conn: Connection) -> None:
 MIGRATIONS: dict[int, Migration] = {
     0: _v1_core_tables, 1: _v2_review_and_index_queue, 2: _v3_index_outbox, 3: _v4_scan_parts,
     4: _v5_warnings_and_failed_inputs, 5: _v6_text_version, 6: _v7_items_and_sealing,
-    7: _v8_meetings, 8: _v9_matter_steps_and_event_indexes,
+    7: _v8_meetings, 8: _v9_matter_steps_users_and_event_indexes,
 }
 
 

@@ -240,6 +240,21 @@ failed_inputs = Table(
     Column("created", String, nullable=False),
 )
 
+# Schema v9: users of the web interface (daiban user …) and their roles. The password is a scrypt hash;
+# the event log records a digest of it, so a hash swapped behind daiban's back shows in verify.
+users = Table(
+    "users", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("login", String, nullable=False, unique=True),
+    Column("name", String, nullable=False),
+    Column("role", String, nullable=False),
+    # An enterprise account sees the cases of this 统一社会信用代码.
+    Column("credit_code", String, nullable=False, default=""),
+    Column("password", String, nullable=False),
+    Column("created", String, nullable=False),
+    Column("disabled", String),
+)
+
 # The event log is append-only: the database itself refuses edits, so that only
 # deliberate tampering (dropping these triggers) can change history — and verify sees it.
 APPEND_ONLY_TRIGGERS = {

@@ -15,7 +15,8 @@ from sqlalchemy.exc import OperationalError
 
 from archive.base.errors import BusyError, DaibanError, storage_error
 from archive.catalog import events
-from archive.catalog.engine import make_engine
+from archive.catalog.access import FULL, Access, check
+from archive.catalog.engine import ACCESS_KEY, make_engine
 from archive.catalog.migrations import ensure_current
 from archive.dataroot.access import check_group, restrict_new_files, share_with_group
 from archive.dataroot.folders import DataRoot, create_root, find_root
@@ -25,12 +26,15 @@ from docgen.catalog import FormCatalog, load_catalog
 
 @dataclass
 class Archive:
-    """Everything a service needs to read or change one data root, and who is acting."""
+    """Everything a service needs to read or change one data root, and who is acting with which rights."""
 
     root: DataRoot
     settings: Settings
     engine: Engine
     actor: str
+    access: Access = FULL
+    # A long-lived LibreOffice (docgen.warmconvert) for a server or a batch run; None converts cold.
+    converter: object | None = None
 
     @cached_property
     def forms(self) -> FormCatalog:
@@ -41,13 +45,21 @@ class Archive:
     def read(self) -> Iterator[Connection]:
         """A read connection: use as `with archive.read() as conn`."""
         with catalog_errors(self.root.path), self.engine.connect() as conn:
+            conn.info[ACCESS_KEY] = self.access
             yield conn
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """A write transaction (BEGIN IMMEDIATE), committed when the block ends: `with archive.write() as conn`."""
         with catalog_errors(self.root.path), self.engine.execution_options(write=True).begin() as conn:
+            conn.info[ACCESS_KEY] = self.access
             yield conn
+
+    def require(self, action: str, case_no: str | None = None) -> None:
+        """Refuse before any work what the acting user could not record (catalog.access): an action beyond
+        their role, a case they may not reach."""
+        with self.read() as conn:
+            check(conn, self.access, action, case_no, None)
 
     def close(self) -> None:
         """Release the catalog's connections."""

@@ -34,6 +34,7 @@ from archive.base.faults import crash_point
 from archive.base.locks import exclusive
 from archive.base.terms import SUSPEND_REASONS, CaseStatus, Category, DocKind, DocState
 from archive.catalog import events, outbox, scans
+from archive.catalog.access import check
 from archive.catalog.cases import case_row
 from archive.catalog.documents import FiledDocument, get_document, to_document
 from archive.catalog.evidence import document_record
@@ -223,6 +224,8 @@ def _check_sealed(row, options: FilingOptions) -> None:
 
 def _file_locked(archive: Archive, case_no: str, filings: list[Filing], options: FilingOptions) -> list[int]:
     with archive.write() as conn:
+        # Refused before a file is copied, not only when the filing is recorded.
+        check(conn, archive.access, "document.filed", case_no, None)
         row = case_row(conn, case_no)
         _check_sealed(row, options)
         _check_duplicates(conn, row.id, filings)

@@ -26,6 +26,7 @@ from archive.catalog.schema import (
 from archive.catalog.schema import events as events_table
 from archive.catalog.session import Archive
 from archive.catalog.store import STUCK
+from archive.catalog.users import user_rows
 from archive.content.fileinfo import sha256_of
 
 IGNORED_NAMES = {"store.lock"}
@@ -248,6 +249,22 @@ def _check_against_log(conn, case_rows, doc_rows, whole: bool, report: Report) -
     _compare_matters(conn, proven, case_rows, whole, report)
     _compare_items(conn, proven, case_rows, report)
     _compare_meetings(conn, proven, case_rows, whole, report)
+    if whole:
+        _compare_users(conn, proven, report)
+
+
+def _compare_users(conn, proven: ProvenState, report: Report) -> None:
+    """Users, their roles and password hashes are those the log recorded: a role raised or a hash swapped with
+    plain SQL shows."""
+    rows = user_rows(conn)
+    for login, expected in proven.users.items():
+        actual = rows.get(login)
+        if actual is None:
+            report.problems.append(Finding("row_missing", f"用户 {login}", "事件日志记录了此用户，但目录中已无此记录"))
+        elif changed := differences(expected, actual):
+            report.problems.append(Finding("user_changed", f"用户 {login}", "与事件日志不符：" + "；".join(changed)))
+    for login in sorted(set(rows) - set(proven.users)):
+        report.problems.append(Finding("event_missing", f"用户 {login}", "没有添加此用户的事件：来历不明"))
 
 
 def _compare_items(conn, proven: ProvenState, case_rows, report: Report) -> None:

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from archive.base.terms import category as find_category
 from archive.catalog import events
+from archive.catalog.access import hidden_forms
+from archive.catalog.cases import reachable_case_numbers
 from archive.catalog.documents import documents_by_id, find_item
 from archive.catalog.session import Archive
 from archive.indexing.records import QUEUED_CATEGORY
@@ -36,6 +38,10 @@ class ArchiveSearch(SearchPage):
         return data
 
 
+# Filters set from the user's rights, not typed: the log records what was asked for.
+RIGHTS = ("case_nos", "hidden_forms")
+
+
 def _places(archive: Archive, doc_ids: list[int]) -> dict[int, ItemPlace]:
     found = documents_by_id(archive, doc_ids)
     return {doc.id: ItemPlace(doc.item_no, doc.rendition) for doc in found}
@@ -53,10 +59,12 @@ def search_archive(archive: Archive, text: str, *, case_no: str | None = None, f
                    page: int = 1, limit: int = 20) -> ArchiveSearch:
     """Search the archive with filters and record who searched for what (auditors' access is traceable)."""
     filters = Filters(case_no=case_no, form_id=form_id, category=_category(category), stage=stage, kind=kind,
-                      since=since, until=until)
+                      since=since, until=until, case_nos=reachable_case_numbers(archive),
+                      hidden_forms=hidden_forms(archive.access))
     result = search(archive.root.index_dir, text, filters, page, limit)
     events.record(archive, "search", case_no=case_no, query=text,
-                  filters={k: str(v) for k, v in vars(filters).items() if v}, page=page, hits=result.total)
+                  filters={k: str(v) for k, v in vars(filters).items() if v and k not in RIGHTS}, page=page,
+                  hits=result.total)
     return ArchiveSearch(**vars(result), places=_places(archive, [h.doc.doc_id for h in result.hits]))
 
 

@@ -18,6 +18,7 @@ from archive.base.errors import UsageError
 from archive.base.terms import DocKind, DocState
 from archive.casework.sealing import archival_order
 from archive.catalog import events
+from archive.catalog.access import handed_over
 from archive.catalog.cases import Case, get_case
 from archive.catalog.documents import CaseItem, case_items
 from archive.catalog.session import Archive
@@ -97,8 +98,7 @@ def _choose(archive: Archive, found: list[CaseItem], include_internal: bool,
     chosen, loose, left_out = [], [], []
     for item_no in archival_order(found):
         item = by_no[item_no]
-        spec = archive.forms.get(item.form_id) if item.form_id else None
-        if spec is not None and not spec.handover and not include_internal:
+        if not handed_over(item.form_id) and not include_internal:
             left_out.append(f"件号{item_no:04d}《{item.title}》为内部材料，不随卷移交")
             continue
         pdf = _chosen_pdf(archive, item, work)

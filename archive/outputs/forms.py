@@ -72,6 +72,7 @@ def generate_forms(archive: Archive, case_no: str, form_ids: list[str], values: 
     """Render forms for a case (one LibreOffice call for all) and file each .docx and PDF."""
     when = when or date.today()
     values = values or FormValues()
+    archive.require("document.filed", case_no)
     specs = [archive.forms.require(f) for f in form_ids]
     base = case_context(archive, case_no, form_ids)
     for spec in specs:
