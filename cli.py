@@ -226,6 +226,19 @@ def config_set(key, value):
 
 # ---------------------------------------------------------------- cases
 
+@main.command("serve")
+@root_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址（对外服务请放在 HTTPS 反向代理之后）")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="端口")
+def serve_cmd(host, port):
+    """启动网页界面（按 Ctrl-C 停止）：员工、档案员、审计和企业用浏览器登录使用。"""
+    from archive.web.server import serve
+
+    root = resolve_root(click.get_current_context().obj.get("root"))
+    click.echo(f"daiban 网页界面：http://{host}:{port}/ （数据根目录 {root}；按 Ctrl-C 停止）")
+    serve(root, host, port)
+
+
 @main.group(cls=DaibanGroup)
 def user():
     """网页界面的用户：添加、角色、密码、停用（管理员、项目长/代办员、档案员、审计、企业）。"""

@@ -18,6 +18,7 @@ LAYERS = (
     ("archive.indexing",),
     ("archive.casework",),
     ("archive.intake", "archive.outputs", "archive.custody"),
+    ("archive.web",),
     ("cli",),
 )
 PACKAGES = [package for layer in LAYERS for package in layer]
@@ -101,6 +102,14 @@ def test_cli_opens_the_archive_but_no_connection():
     touched = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)} & {"engine", "connect", "write",
                                                                                    "execute"}
     assert not touched, f"cli.py reaches into the database: {touched}"
+
+
+@pytest.mark.parametrize("module", sorted(m for m in ALL if package_of(m) == "archive.web"))
+def test_the_web_interface_calls_services_and_never_the_database(module):
+    tree = ast.parse(ALL[module].read_text(encoding="utf-8"))
+    touched = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)} & {"engine", "connect", "write",
+                                                                                   "execute"}
+    assert not touched, f"{module} reaches into the database: {touched}"
 
 
 def test_help_loads_no_heavy_library():

@@ -135,6 +135,7 @@ def audit_case(archive: Archive, case_no: str, thorough: bool = True, verified: 
     """Audit one case against the rules of its current state; thorough adds the checks every case keeps
     (fixity of every file, readable texts, the review queue), which read the whole case file unless a
     verify report of the case is given."""
+    archive.require("case.viewed", case_no)
     state = case_state(archive, case_no)
     facts = _Facts(archive, state, verified)
     rules = rules_for(state.case.status) if thorough else RULES[CaseStatus(state.case.status)]

@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from archive.base.errors import ValidationError
+from archive.base.errors import UsageError, ValidationError
 from archive.base.workdays import Due
 from archive.casework.deadlines import planned_date
 from archive.casework.facts import facts_from_mapping, facts_problems, phone_problem
@@ -56,6 +56,16 @@ def list_cases(archive: Archive, status: str | None = None, manager: str | None 
     """Return cases in number order, filtered by status, 项目长 and year (the listing is logged)."""
     found = catalog_cases.list_cases(archive, status, manager, year)
     record(archive, "cases.listed", status=status, manager=manager, year=year, hits=len(found))
+    return found
+
+
+def browse_cases(archive: Archive, status: str | None = None, manager: str | None = None, text: str = "",
+                 page: int = 1, per_page: int = 50) -> catalog_cases.CasePage:
+    """A page of the cases the user may reach, newest first, filtered (the listing is logged)."""
+    if page < 1 or not 1 <= per_page <= 500:
+        raise UsageError("页码须从 1 开始，每页 1–500 件")
+    found = catalog_cases.case_page(archive, status, manager, text, (page - 1) * per_page, per_page)
+    record(archive, "cases.listed", status=status, manager=manager, query=text or None, page=page, hits=found.total)
     return found
 
 

@@ -197,7 +197,7 @@ def due(archive: Archive, days: int = 14, overdue_only: bool = False, manager: s
     """What is overdue and what falls due within days, per case and 项目长, sorted by date."""
     today = today or date.today()
     calendar = load_calendar(archive.root)
-    found = [d for case in list_cases(archive, manager=manager) if case.status in WATCHED
+    found = [d for case in list_cases(archive, manager=manager, statuses=WATCHED)
              for d in case_deadlines(archive, case, calendar)]
     if manager is None and (quarterly := interactions_deadline(archive, calendar, today)):
         found.append(quarterly)

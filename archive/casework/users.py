@@ -7,7 +7,7 @@ theirs. An enterprise account names its 统一社会信用代码: it sees that e
 import re
 from dataclasses import replace
 
-from archive.base.errors import AccessError, UsageError, ValidationError
+from archive.base.errors import AccessError, NotFoundError, UsageError, ValidationError
 from archive.base.passwords import check_password, hash_password
 from archive.base.terms import UserRole
 from archive.casework.facts import credit_code_problem
@@ -83,6 +83,15 @@ def set_disabled(archive: Archive, login: str, disabled: bool) -> User:
     if current.active != disabled:
         raise UsageError(f"用户 {login} 已{'停用' if disabled else '启用'}")
     return catalog_users.change_user(archive, login, disabled=now() if disabled else None)
+
+
+def active_user(archive: Archive, login: str) -> User | None:
+    """The account a session names, while it exists and is enabled."""
+    try:
+        user = catalog_users.get_user(archive, login)
+    except NotFoundError:
+        return None
+    return user if user.active else None
 
 
 def access_of(user: User) -> Access:

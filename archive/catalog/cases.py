@@ -105,8 +105,8 @@ def _people(conn: Connection, case_id: int) -> list[Person]:
     return [Person(r.role, r.name, r.phone, r.since, r.until) for r in rows]
 
 
-def _to_case(conn: Connection, row) -> Case:
-    current = [p for p in _people(conn, row.id) if p.until is None]
+def _to_case(conn: Connection, row, on_case: list[Person] | None = None) -> Case:
+    current = [p for p in (_people(conn, row.id) if on_case is None else on_case) if p.until is None]
     role = {p.role: p for p in reversed(current)}
     contact, manager = role.get(Role.CONTACT), role.get(Role.MANAGER)
     facts = CaseFacts(
@@ -184,11 +184,13 @@ def get_case(archive: Archive, case_no: str) -> Case:
 
 
 def list_cases(archive: Archive, status: str | None = None, manager: str | None = None,
-               year: int | None = None) -> list[Case]:
-    """Return cases in number order, filtered by status, 项目长 and year; the 机构文件 only when asked for by
-    its status."""
+               year: int | None = None, statuses: tuple[str, ...] | None = None) -> list[Case]:
+    """Return cases in number order, filtered by status (or any of statuses), 项目长 and year; the 机构文件 only
+    when asked for by its status."""
     query = select(cases).order_by(cases.c.year, cases.c.seq)
     query = query.where(cases.c.status == status if status else cases.c.status != CaseStatus.AGENCY_FILE)
+    if statuses is not None:
+        query = query.where(cases.c.status.in_(statuses))
     if (reachable := case_clause(archive.access)) is not None:
         query = query.where(reachable)
     if year:
@@ -204,6 +206,36 @@ def reachable_case_numbers(archive: Archive) -> tuple[str, ...] | None:
         return None
     with archive.read() as conn:
         return tuple(conn.execute(select(cases.c.case_no).where(reachable).order_by(cases.c.id)).scalars())
+
+
+@dataclass(frozen=True)
+class CasePage:
+    """One page of a case listing and how many cases match in all."""
+
+    total: int
+    cases: list[Case]
+
+
+def case_page(archive: Archive, status: str | None = None, manager: str | None = None, text: str = "",
+              offset: int = 0, limit: int = 50) -> CasePage:
+    """A page of the cases the user may reach, newest first, by status, current 项目长 and a fragment of the
+    number, project or unit (the people of the page read in one query)."""
+    query = select(cases).where(cases.c.status == status if status else cases.c.status != CaseStatus.AGENCY_FILE)
+    if (reachable := case_clause(archive.access)) is not None:
+        query = query.where(reachable)
+    if manager:
+        query = query.where(cases.c.id.in_(select(people.c.case_id).where(
+            people.c.role == Role.MANAGER, people.c.name == manager, people.c.until.is_(None))))
+    if text.strip():
+        like = f"%{text.strip()}%"
+        query = query.where(cases.c.case_no.like(like) | cases.c.project_name.like(like) | cases.c.unit.like(like))
+    with archive.read() as conn:
+        total = conn.execute(select(func.count()).select_from(query.subquery())).scalar()
+        rows = conn.execute(query.order_by(cases.c.year.desc(), cases.c.seq.desc()).offset(offset).limit(limit)).all()
+        on_case: dict[int, list[Person]] = {}
+        for r in conn.execute(select(people).where(people.c.case_id.in_([r.id for r in rows])).order_by(people.c.id)):
+            on_case.setdefault(r.case_id, []).append(Person(r.role, r.name, r.phone, r.since, r.until))
+        return CasePage(total, [_to_case(conn, r, on_case.get(r.id, [])) for r in rows])
 
 
 def case_people(archive: Archive, case_no: str) -> list[Person]:

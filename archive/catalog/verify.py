@@ -321,7 +321,9 @@ def _check_cases(case_rows, report: Report) -> None:
 
 def verify(archive: Archive, case_no: str | None = None, anchor: str | None = None) -> Report:
     """Check one case or the whole archive and report every difference; anchor is a chain head
-    ("seq:hash") kept outside the database, which proves that nothing before it was rewritten."""
+    ("seq:hash") kept outside the database, which proves that nothing before it was rewritten. The whole
+    archive is for those who read all of it (archivists, auditors); a case for whoever may see it."""
+    archive.require("case.viewed" if case_no else "checks.reported", case_no)
     report = Report()
     with archive.read() as conn:
         case_query = select(cases)

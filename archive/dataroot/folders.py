@@ -84,6 +84,11 @@ class DataRoot:
         """Folder whose .docx templates override the built-in ones."""
         return self.path / "templates"
 
+    @property
+    def web_secret_file(self) -> Path:
+        """The key signing the web interface's session cookies (made on the first `daiban serve`)."""
+        return self.path / "web-secret.key"
+
     def folders(self) -> list[Path]:
         """Every folder init creates."""
         return [

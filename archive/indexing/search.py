@@ -8,7 +8,7 @@ from archive.base.terms import category as find_category
 from archive.catalog import events
 from archive.catalog.access import hidden_forms
 from archive.catalog.cases import reachable_case_numbers
-from archive.catalog.documents import documents_by_id, find_item
+from archive.catalog.documents import FiledDocument, documents_by_id, find_item, get_document
 from archive.catalog.session import Archive
 from archive.indexing.records import QUEUED_CATEGORY
 from index.query import Filters
@@ -75,3 +75,10 @@ def open_document(archive: Archive, case_no: str, item_no: int) -> Path:
     events.record(archive, "document.opened", case_no=case_no, doc_id=doc.id)
     return archive.root.path / doc.path
 
+
+
+def open_rendition(archive: Archive, doc_id: int) -> tuple[FiledDocument, Path]:
+    """Return one rendition (a file of a 件) by its id for reading, recording who opened it."""
+    doc = get_document(archive, doc_id)
+    events.record(archive, "document.opened", case_no=doc.case_no, doc_id=doc.id)
+    return doc, archive.root.path / doc.path

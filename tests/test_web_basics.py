@@ -1,0 +1,107 @@
+"""The web interface's foundations (issue 15): logins, throttling, CSRF, cookies, headers, escaping, the
+rights of each role on pages and downloads, byte ranges for the PDF viewer, every view recorded."""
+
+import re
+import sqlite3
+
+import pytest
+from fixtures.web import PASSWORD, csrf_token, logged_in, make_world, new_app, post
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    return make_world(tmp_path_factory.mktemp("web"))
+
+
+@pytest.fixture(scope="module")
+def app(world):
+    return new_app(world)
+
+
+def events(world, action: str) -> list[tuple[str, str]]:
+    with sqlite3.connect(world.root / "daiban.sqlite") as db:
+        return db.execute("SELECT actor, case_no FROM events WHERE action = ?", (action,)).fetchall()
+
+
+def test_pages_ask_for_a_login_and_a_wrong_password_is_refused_then_throttled(app):
+    client = app.test_client()
+    assert client.get("/cases").headers["Location"].startswith("/login")
+    token = csrf_token(client.get("/login").text)
+    for _ in range(5):
+        wrong = {"login": "wangfang", "password": "不对的密码不对的密码", "csrf_token": token}
+        refused = client.post("/login", data=wrong)
+        assert refused.status_code == 401 and "用户名或密码错误" in refused.text
+    throttled = client.post("/login", data={"login": "wangfang", "password": PASSWORD, "csrf_token": token})
+    assert throttled.status_code == 429 and "登录失败次数过多" in throttled.text
+
+
+def test_a_login_sets_a_hardened_session_cookie_and_a_post_without_its_token_is_refused(app):
+    client = app.test_client()
+    token = csrf_token(client.get("/login").text)
+    assert client.post("/login", data={"login": "liming", "password": PASSWORD}).status_code == 400
+    done = client.post("/login", data={"login": "liming", "password": PASSWORD, "csrf_token": token})
+    cookie = done.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    page = client.get("/")
+    assert "李明（项目长/代办员）" in page.text
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+    refused = client.post("/logout")
+    assert refused.status_code == 400 and "CSRF" in refused.text
+    assert client.get("/").status_code == 200  # still logged in: nothing happened
+    assert post(client, "/logout").headers["Location"] == "/login"
+
+
+def test_staff_see_their_cases_and_are_refused_anothers_by_url(world, app):
+    client = logged_in(app, "liming")
+    listing = client.get("/cases").text
+    assert world.ours in listing and world.theirs not in listing
+    assert world.ours in client.get(f"/cases/{world.ours}").text
+    refused = client.get(f"/cases/{world.theirs}")
+    assert refused.status_code == 403 and "不存在，或您无权访问" in refused.text
+    assert ("李明", world.ours) in events(world, "case.viewed")
+
+
+def test_an_enterprise_cannot_reach_another_enterprises_case_or_files(world, app):
+    client = logged_in(app, "company")
+    assert client.get(f"/cases/{world.theirs}").status_code == 403
+    with sqlite3.connect(world.root / "daiban.sqlite") as db:
+        theirs = db.execute("SELECT d.id FROM documents d JOIN cases c ON c.id = d.case_id WHERE c.case_no = ?",
+                            (world.theirs,)).fetchone()[0]
+        internal = db.execute("SELECT id FROM documents WHERE form_id = 'assess'").fetchone()[0]
+    assert client.get(f"/files/{theirs}").status_code == 403
+    assert client.get(f"/files/{internal}").status_code == 403  # the 研判表 is not handed over
+
+
+def test_files_answer_byte_ranges_and_each_opening_is_recorded(world, app):
+    client = logged_in(app, "audit")
+    with sqlite3.connect(world.root / "daiban.sqlite") as db:
+        doc_id, size = db.execute("SELECT id, size FROM documents WHERE form_id = 'entrust' LIMIT 1").fetchone()
+    whole = client.get(f"/files/{doc_id}")
+    assert whole.status_code == 200 and whole.data.startswith(b"%PDF") and len(whole.data) == size
+    part = client.get(f"/files/{doc_id}", headers={"Range": "bytes=0-99"})
+    assert part.status_code == 206 and len(part.data) == 100 and part.headers["Accept-Ranges"] == "bytes"
+    assert ("审计员", world.ours) in events(world, "document.opened")
+    viewer = client.get(f"/viewer/{doc_id}?page=2").text
+    assert "pdfjs-6.5.438" in viewer and 'data-page="2"' in viewer
+
+
+def test_an_auditor_reads_every_case_and_is_offered_no_change(world, app):
+    client = logged_in(app, "audit")
+    listing = client.get("/cases").text
+    assert world.ours in listing and world.theirs in listing
+    page = client.get(f"/cases/{world.ours}").text
+    assert "生成表单与材料包" not in page and "扫描件入库" not in page
+
+
+def test_a_case_name_holding_markup_shows_as_text(world, app, tmp_path):
+    facts = tmp_path / "脚本.toml"
+    source = (world.root.parent / "另一企业.toml").read_text(encoding="utf-8")
+    marked = source.replace("晋城市新能源装备制造产业园项目", "<script>alert(1)</script>项目")
+    facts.write_text(marked, encoding="utf-8")
+    case_no = world.daiban("case", "new", "--from", facts).output.split("：")[1].split()[0]
+    client = logged_in(app, "admin")
+    for url in (f"/cases/{case_no}", "/cases", "/"):
+        text = client.get(url).text
+        assert "<script>alert(1)</script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;项目" in text
+    assert not re.search(r"<script>(?!\s*$)", client.get(f"/cases/{case_no}").text.split("</head>")[1])
