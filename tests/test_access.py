@@ -156,3 +156,11 @@ def test_the_cli_adds_and_lists_users_and_refuses_weak_or_wrong_input(daiban):
     listed = json.loads(daiban("user", "list", "--json").output)
     assert [(u["login"], u["role"]) for u in listed] == [("wangfang", "auditor")] and "password" not in listed[0]
     assert "添加用户" in daiban("log").output and "修改用户" in daiban("log").output
+
+
+def test_an_enterprise_viewing_its_case_sees_no_internal_item_or_log(world):
+    _, ours, _, acting = world
+    view = show_case(acting("company"), ours)
+    assert [i.form_id for i in view.items] == ["entrust"] and view.events == [] and view.needs == []
+    staff = show_case(acting("liming"), ours)
+    assert [i.form_id for i in staff.items] == ["assess", "entrust"] and staff.events

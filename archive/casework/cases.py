@@ -5,12 +5,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from archive.base.errors import UsageError, ValidationError
+from archive.base.terms import UserRole
 from archive.base.workdays import Due
 from archive.casework.deadlines import planned_date
 from archive.casework.facts import facts_from_mapping, facts_problems, phone_problem
 from archive.casework.steps import Need, missing_for_next
 from archive.casework.values import checked_text
 from archive.catalog import cases as catalog_cases
+from archive.catalog.access import handed_over
 from archive.catalog.cases import Case, Person
 from archive.catalog.documents import CaseItem, FiledDocument, case_items
 from archive.catalog.events import Event, read_log, record
@@ -75,15 +77,19 @@ def show_case(archive: Archive, case_no: str) -> CaseView:
     Who looked at a case is recorded (seed 001: who saw what must be traceable); a view that
     cannot be recorded is not shown.
     """
+    archive.require("case.viewed", case_no)
     matters = list_matters(archive, case_no)
     calendar = load_calendar(archive.root)
+    # An enterprise sees its progress and what is handed over to it, not the agency's internal papers or log.
+    outside = archive.access.role == UserRole.ENTERPRISE
+    items = case_items(archive, case_no, include_withdrawn=not outside)
     view = CaseView(
         case=catalog_cases.get_case(archive, case_no),
         people=catalog_cases.case_people(archive, case_no),
         matters=matters,
-        items=case_items(archive, case_no),
-        events=read_log(archive, case_no, limit=RECENT_EVENTS),
-        needs=missing_for_next(archive, case_no),
+        items=[i for i in items if handed_over(i.form_id)] if outside else items,
+        events=[] if outside else read_log(archive, case_no, limit=RECENT_EVENTS),
+        needs=[] if outside else missing_for_next(archive, case_no),
         planned={m.id: planned_date(calendar, m) for m in matters},
     )
     record(archive, "case.viewed", case_no=case_no)

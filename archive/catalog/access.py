@@ -51,7 +51,7 @@ READS = frozenset({
     "user.login",
 })
 # Readings of the archive as a whole: the review queue, verify's 四性检测.
-ARCHIVE_READS = frozenset({"review.listed", "checks.reported"})
+ARCHIVE_READS = frozenset({"review.listed", "review.opened", "checks.reported"})
 # What an enterprise may read of its own cases: progress, the documents handed over, its dossier.
 ENTERPRISE_READS = frozenset({"case.viewed", "cases.listed", "document.opened", "search", "matters.listed",
                               "dossier.downloaded", "user.login"})

@@ -39,7 +39,7 @@ ACTION_LABELS = {
     "evaluation.enterprise": "记录企业评价", "evaluation.department": "评价审批部门服务",
     "evaluations.listed": "查看服务评价", "user.added": "添加用户", "user.changed": "修改用户",
     "user.login": "登录", "user.login_failed": "登录失败", "users.listed": "查看用户",
-    "dossier.downloaded": "下载移交档案",
+    "dossier.downloaded": "下载移交档案", "review.opened": "查看待审核件",
 }
 
 
