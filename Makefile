@@ -6,7 +6,8 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 DEB_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim ghostscript qpdf poppler-utils \
-	libreoffice-writer-nogui fonts-noto-cjk fonts-lxgw-wenkai texlive-lang-chinese pngquant unpaper python3-venv
+	libreoffice-writer-nogui python3-uno fonts-noto-cjk fonts-lxgw-wenkai texlive-lang-chinese pngquant unpaper python3-venv \
+	chromium
 
 FANDOL := /usr/share/texlive/texmf-dist/fonts/opentype/public/fandol
 

@@ -1463,6 +1463,28 @@ def packet_cmd(case_no, stage, sets, data_file, as_json):
     click.echo(f"打印用合并 PDF：{result.merged}")
 
 
+@main.command("packets")
+@root_option
+@click.argument("stage")
+@click.argument("case_nos", nargs=-1, required=True)
+@form_values
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+def packets_cmd(stage, case_nos, sets, data_file, as_json):
+    """为多个案件生成同一阶段的材料包：LibreOffice 常驻，只启动一次；某一案件失败不影响其余。"""
+    from archive.outputs.context import read_form_values
+    from archive.outputs.forms import generate_packets
+
+    outcomes = generate_packets(_archive(), list(case_nos), stage, read_form_values(data_file, list(sets)))
+    if as_json:
+        _json(outcomes)
+    for outcome in outcomes if not as_json else []:
+        click.echo(f"{outcome.case_no}：" + (f"打印用合并 PDF {outcome.packet.merged}" if outcome.packet
+                                             else f"未生成（{outcome.error}）"))
+    # As ingest does: the batch went on, and the exit code is the first failure's.
+    if failed := [o for o in outcomes if o.error]:
+        sys.exit(failed[0].exit_code)
+
+
 # ---------------------------------------------------------------- scans in
 
 def _print_report(report) -> None:

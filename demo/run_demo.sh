@@ -126,3 +126,20 @@ run agency show
 say "四性检测（DA/T 70-2018，归档与移交环节）：逐项检测并写出报告"
 run verify --report "$DAIBAN_ROOT/exports/四性检测报告.html"
 run verify "$CASE" --report "$DAIBAN_ROOT/exports/$CASE 四性检测报告.pdf"
+
+say "网页界面：演示账户（密码均为 daiban-demo-2026，仅供演示）"
+DEMO_PASSWORD="daiban-demo-2026"
+while IFS=: read -r LOGIN NAME ROLE CODE; do
+    printf '%s\n' "$DEMO_PASSWORD" | daiban user add "$LOGIN" --name "$NAME" --role "$ROLE" --credit-code "$CODE" \
+        --password-stdin
+done <<'ACCOUNTS'
+admin:系统管理员:管理员:
+liming:李明:项目长:
+zhangli:张丽:代办员:
+dangan:档案员王静:档案员:
+shenji:审计员赵敏:审计:
+qiye:晋城市泽州新能源科技有限公司:企业:91140500MA0K7Q5X30
+ACCOUNTS
+run user list
+printf '\n\033[1m启动网页界面：\033[0m  .venv/bin/daiban --root demo-data serve   然后在浏览器打开 http://127.0.0.1:8000/\n'
+printf '用上面任一账户登录（密码 %s）：admin 管理员，liming 项目长，zhangli 代办员，dangan 档案员，shenji 审计，qiye 企业。\n' "$DEMO_PASSWORD"

@@ -6,10 +6,14 @@ import subprocess
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from archive.base.errors import ExternalToolError, InputFileError, UsageError
 from archive.base.processes import child_environment, guarded, kill_group
 from docgen.errors import ConversionError
+
+if TYPE_CHECKING:
+    from docgen.warmconvert import WarmConverter
 
 SOFFICE_NAMES = ("soffice", "libreoffice")
 SOFFICE_PACKAGE = "libreoffice-writer-nogui"
@@ -40,12 +44,15 @@ def default_timeout(count: int) -> float:
 
 
 def convert_to_pdf(docx_files: Sequence[Path], out_dir: Path, *, timeout: float | None = None,
-                   soffice: str | None = None) -> list[Path]:
+                   soffice: str | None = None, converter: "WarmConverter | None" = None) -> list[Path]:
     """Convert the files in one LibreOffice call; return out_dir/<stem>.pdf for each, in order.
 
     Succeeds only when LibreOffice exits 0 and every PDF exists and is non-empty; a PDF of
     the same name already in out_dir is replaced. Nothing lands in out_dir on failure.
+    With a converter the batch is one job of that long-lived LibreOffice instead (soffice is then unused).
     """
+    if converter is not None:
+        return converter.convert(docx_files, out_dir, timeout=timeout)
     sources = _check_sources(docx_files)
     if not sources:
         return []

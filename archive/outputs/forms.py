@@ -1,10 +1,10 @@
 """Generating a case's forms and filing them (生成表单), and stage packets with one print PDF (材料包)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from archive.base.errors import UsageError
+from archive.base.errors import DaibanError, UsageError
 from archive.base.terms import DocKind
 from archive.casework.filing import FilingRequest, file_documents
 from archive.catalog.documents import FiledDocument
@@ -17,6 +17,7 @@ from docgen.catalog import BUILTIN_TEMPLATES, FormSpec
 from docgen.convert import convert_to_pdf
 from docgen.packet import PacketPart, merge_pdfs
 from docgen.render import RenderJob, render_forms
+from docgen.warmconvert import WarmConverter
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,16 @@ class Generated:
     doc_no: str
     docx: FiledDocument
     pdf: FiledDocument | None
+
+
+@dataclass(frozen=True)
+class PacketOutcome:
+    """One case of a batch of packets: its packet, or why it could not be made (the batch goes on)."""
+
+    case_no: str
+    packet: "Packet | None"
+    error: str = ""
+    exit_code: int = 0
 
 
 @dataclass(frozen=True)
@@ -84,7 +95,7 @@ def generate_forms(archive: Archive, case_no: str, form_ids: list[str], values: 
         names = [work / f"{safe_name(spec.title, NAME_BYTES)}.docx" for spec in specs]
         jobs = [RenderJob(spec, f.context) for spec, f in zip(specs, forms, strict=True)]
         docx_files = render_forms(jobs, names, _template_dirs(archive))
-        pdf_files = convert_to_pdf(docx_files, work) if pdf else [None] * len(specs)
+        pdf_files = convert_to_pdf(docx_files, work, converter=archive.converter) if pdf else [None] * len(specs)
         requests = [r for spec, f, d, p in zip(specs, forms, docx_files, pdf_files, strict=True)
                     for r in _requests(archive, spec, f, d, p, when)]
         filed = iter(file_documents(archive, case_no, requests, reason_code=reason).documents)
@@ -98,7 +109,7 @@ def render_unfiled(archive: Archive, case_no: str, form_id: str, values: FormVal
     spec = archive.forms.require(form_id)
     form = form_context(archive, case_context(archive, case_no, [form_id]), spec, values, when or date.today())
     (docx,) = render_forms([RenderJob(spec, form.context)], [out_dir / f"{form_id}.docx"], _template_dirs(archive))
-    (pdf,) = convert_to_pdf([docx], out_dir)
+    (pdf,) = convert_to_pdf([docx], out_dir, converter=archive.converter)
     return pdf
 
 
@@ -115,3 +126,18 @@ def generate_packet(archive: Archive, case_no: str, stage: str, values: FormValu
     parts = [PacketPart(spec.title, archive.root.path / g.pdf.path) for spec, g in zip(specs, generated, strict=True)]
     merge_pdfs(parts, out, title=f"{case_no} {stage}材料包")
     return Packet(stage, generated, out)
+
+
+def generate_packets(archive: Archive, case_nos: list[str], stage: str, values: FormValues | None = None,
+                     when: date | None = None) -> list[PacketOutcome]:
+    """The same stage's packet for each case, LibreOffice started once for the whole batch; a case that fails
+    is reported and the others go on."""
+    outcomes = []
+    with WarmConverter() as warm:
+        batch = replace(archive, converter=archive.converter or warm)
+        for case_no in case_nos:
+            try:
+                outcomes.append(PacketOutcome(case_no, generate_packet(batch, case_no, stage, values, when)))
+            except DaibanError as exc:
+                outcomes.append(PacketOutcome(case_no, None, exc.message, int(exc.exit_code)))
+    return outcomes

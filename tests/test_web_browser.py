@@ -1,0 +1,71 @@
+"""The web interface in a real browser (issue 15): Debian's Chromium driven by Playwright against daiban served
+by waitress on 127.0.0.1 — each role logs in and lands where it works, pages fit 1366×768, the PDF viewer
+renders a filed form at the page asked for, and an enterprise cannot reach another enterprise's case."""
+
+import pytest
+from fixtures.web import ACCOUNTS, CHROMIUM, CHROMIUM_ARGS, PASSWORD, live_server, make_world
+from playwright.sync_api import sync_playwright
+
+pytestmark = pytest.mark.slow
+LANDING = {"admin": "工作台", "liming": "工作台", "clerk": "工作台", "audit": "工作台", "company": "我的项目"}
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    return make_world(tmp_path_factory.mktemp("browser"))
+
+
+@pytest.fixture(scope="module")
+def server(world):
+    running = live_server(world.root)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def log_in(browser, server, login: str):
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(f"{server.url}/login")
+    page.fill("input[name=login]", login)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    return page
+
+
+@pytest.mark.parametrize("login", sorted(LANDING))
+def test_each_role_logs_in_and_lands_where_it_works(browser, server, login):
+    page = log_in(browser, server, login)
+    assert f"{ACCOUNTS[login][0]}（" in page.inner_text("header")
+    assert LANDING[login] in page.inner_text("nav")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    page.close()
+
+
+def test_the_case_page_fits_the_screen_and_its_viewer_renders_the_page_asked_for(browser, server, world):
+    page = log_in(browser, server, "liming")
+    page.goto(f"{server.url}/cases/{world.ours}")
+    assert world.ours in page.inner_text("h1") and "审批事项" in page.inner_text("main")
+    page.wait_for_selector("#audit ul, #audit .flash")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    link = page.locator("tr", has_text="委托书").locator("a[href^='/viewer/']").first
+    doc_id = link.get_attribute("href").split("/")[-1]
+    page.goto(f"{server.url}/viewer/{doc_id}?page=2")
+    page.wait_for_selector("body[data-pages]", state="attached")
+    assert page.get_attribute("body", "data-pages") == "2" and page.input_value("#page") == "2"
+    page.wait_for_selector(".page canvas")
+    page.close()
+
+
+def test_an_enterprise_cannot_open_another_enterprises_case_by_url(browser, server, world):
+    page = log_in(browser, server, "company")
+    response = page.goto(f"{server.url}/cases/{world.theirs}")
+    assert response.status == 403 and "不存在，或您无权访问" in page.inner_text("main")
+    page.close()
