@@ -22,6 +22,7 @@ def archival_order(found: list[CaseItem]) -> list[int]:
 
 def seal_case(archive: Archive, case_no: str, today: date | None = None) -> Sealed:
     """Verify and audit a case, then seal it (归档): archival 件号, 档号, the event-chain head kept with it."""
+    archive.require("case.archived", case_no)
     report = verify(archive, case_no)
     if not report.ok:
         problems = "\n  ".join(f"{p.where}：{p.message}" for p in report.problems)

@@ -264,7 +264,9 @@ def dossier_path(archive: Archive, case_no: str, out_dir: Path | None = None) ->
 
 def build_dossier(archive: Archive, case_no: str, out_dir: Path | None = None, include_internal: bool = False,
                   today: date | None = None) -> Dossier:
-    """Build the handover dossier PDF of a case and record it in the event log."""
+    """Build the handover dossier PDF of a case and record it in the event log (a user without the right is
+    refused before anything is written)."""
+    archive.require("dossier.built", case_no)
     today = today or date.today()
     case = get_case(archive, case_no)
     out = dossier_path(archive, case_no, out_dir)

@@ -24,8 +24,8 @@ SERVICE_ACTOR = "网页服务"
 MAX_UPLOAD_MB = 200
 # A refusal's HTTP status by the meaning of its exit code; anything else is a server-side failure.
 STATUS = {ExitCode.USAGE: 400, ExitCode.INVALID: 422, ExitCode.NOT_FOUND: 404, ExitCode.FORBIDDEN: 403,
-          ExitCode.REFUSED_STEP: 409, ExitCode.DUPLICATE: 409, ExitCode.BAD_INPUT: 422, ExitCode.BUSY: 503,
-          ExitCode.INDEX: 503, ExitCode.STORAGE: 507, ExitCode.EXTERNAL_TOOL: 502}
+          ExitCode.REFUSED_STEP: 409, ExitCode.DUPLICATE: 409, ExitCode.INTEGRITY: 409, ExitCode.BAD_INPUT: 422,
+          ExitCode.BUSY: 503, ExitCode.INDEX: 503, ExitCode.STORAGE: 507, ExitCode.EXTERNAL_TOOL: 502}
 # Scripts, styles, workers and fonts only from daiban itself: a value typed by a user can never run.
 CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; "
        "font-src 'self' data:; worker-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; "

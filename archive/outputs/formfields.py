@@ -1,0 +1,259 @@
+"""What staff must still give for a case's forms (the catalog fills the rest), and their answers as FormValues.
+
+The web interface builds its forms from this: the catalog's field definitions (labels, types, required,
+choices, defaults, table columns) minus the values the case already supplies — its facts, its matters, the
+agency's settings and what the catalog derives for particular forms — which it shows as 由系统填写.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from archive.base.errors import NotFoundError, UsageError
+from archive.base.terms import DocKind
+from archive.catalog.cases import get_case
+from archive.catalog.documents import FiledDocument, case_documents
+from archive.catalog.lifecycle import misplaced_form
+from archive.catalog.session import Archive
+from archive.outputs.context import CaseContext, FormValues, case_context
+from docgen.catalog import BUILTIN_TEMPLATES, FieldSpec, FormSpec
+from docgen.context import MISSING, lookup
+from docgen.contract import labels
+from docgen.render import find_template, jinja_environment
+from docgen.source import open_template, template_parts, template_usage
+
+# Table columns are named in the catalog by key only; these are the headings the templates print.
+COLUMN_LABELS = {
+    "stage": "审批阶段", "matter": "审批事项", "conditions": "办理条件", "materials": "申请材料",
+    "intermediary": "中介服务环节", "time_limit": "办理时限", "date": "时间", "content": "内容",
+    "result": "完成许可事项情况", "dept": "单位", "name": "姓名", "title": "职务", "phone": "联系电话",
+    "item": "议定事项", "owner": "责任单位", "deadline": "完成时限", "problem": "存在问题", "measure": "协调措施",
+    "kind": "类别", "doc_no": "文号／证号", "form": "原件／复印件", "copies": "份数", "pages": "页数", "note": "备注",
+    "category": "类别", "mobile": "手机号码", "duty": "负责业务", "place": "地点", "companies": "参加企业",
+}
+# Where one table's heading differs from the usual one of its column.
+COLUMN_OVERRIDES = {("items", "name"): "材料名称", ("blocked", "matter"): "事项", ("activities", "content"): "活动内容",
+                    ("members", "phone"): "办公电话"}
+# Text fields that take sentences rather than a name or a number (the catalog does not say).
+LONG_TEXT = ("body", "issues", "details", "detail", "suggestions", "points", "optimization", "optimize", "plan",
+             "request", "preparation", "comments", "remarks")
+# The parts of the standard context a template prints that come from the case and the agency.
+SUPPLIED = ("agency.", "case.")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table field: its key and the heading the form prints."""
+
+    name: str
+    label: str
+
+
+@dataclass(frozen=True)
+class AskedField:
+    """One field staff must give for a form, as the catalog defines it (default: what to start from)."""
+
+    form_id: str
+    name: str
+    label: str
+    type: str
+    required: bool
+    choices: tuple[str, ...] = ()
+    default: object = None
+    columns: tuple[Column, ...] = ()
+
+    @property
+    def multiline(self) -> bool:
+        """True for a text field answered in sentences (a textarea rather than one line)."""
+        return self.type == "text" and self.name.endswith(LONG_TEXT)
+
+    @property
+    def key(self) -> str:
+        """The name the field is posted under: the form's id and the field's, so a packet's forms stay apart."""
+        return f"{self.form_id}.{self.name}"
+
+
+@dataclass(frozen=True)
+class FilledValue:
+    """A value the case supplies to a form (由系统填写), as text to show."""
+
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class FormFields:
+    """One form of a case: what it is, what staff must give, what the system fills and what stops it."""
+
+    form_id: str
+    title: str
+    stage: str
+    signers: tuple[str, ...]
+    handover: bool
+    asked: tuple[AskedField, ...]
+    filled: tuple[FilledValue, ...]
+    # Agency settings the form prints that daiban.toml lacks: the form is refused until they are set.
+    unset: tuple[str, ...] = ()
+    # Why the catalog cannot fill one of its fields itself (refused_field); staff giving that field lifts it.
+    refusal: str = ""
+    refused_field: str = ""
+
+
+@dataclass(frozen=True)
+class FormEntry:
+    """A form as a case's list of forms shows it: the catalog's facts and its latest version in the case."""
+
+    form_id: str
+    title: str
+    stage: str
+    signers: tuple[str, ...]
+    handover: bool
+    version: int = 0
+    doc_no: str = ""
+    signed: bool = False
+
+
+@dataclass(frozen=True)
+class StageForms:
+    """The forms of one packet stage."""
+
+    stage: str
+    forms: tuple[FormEntry, ...]
+
+
+def _entry(spec: FormSpec, documents: list[FiledDocument]) -> FormEntry:
+    own = [d for d in documents if d.form_id == spec.id]
+    generated = [d for d in own if d.kind == DocKind.GENERATED]
+    latest = max(generated, key=lambda d: d.version, default=None)
+    return FormEntry(spec.id, spec.title, spec.stage, spec.signers, spec.handover,
+                     latest.version if latest else 0, latest.doc_no if latest else "",
+                     any(d.kind == DocKind.SIGNED for d in own))
+
+
+def case_forms(archive: Archive, case_no: str) -> list[StageForms]:
+    """The forms a case may be given, by packet stage, each with its latest version in the case file."""
+    archive.require("document.filed", case_no)
+    status = get_case(archive, case_no).status
+    documents = case_documents(archive, case_no, include_withdrawn=False)
+    fitting = [s for s in archive.forms.forms.values() if not misplaced_form(status, s.stage, s.title)]
+    stages = dict.fromkeys(s.stage for s in fitting)
+    return [StageForms(stage, tuple(_entry(s, documents) for s in fitting if s.stage == stage)) for stage in stages]
+
+
+def packet_form_ids(archive: Archive, stage: str) -> list[str]:
+    """The forms of a stage packet, in catalog order; an unknown stage is named."""
+    ids = [s.id for s in archive.forms.by_stage(stage)]
+    if not ids:
+        raise NotFoundError(f"没有“{stage}”阶段的表单")
+    return ids
+
+
+def _column(field: FieldSpec, name: str) -> Column:
+    return Column(name, COLUMN_OVERRIDES.get((field.name, name), COLUMN_LABELS.get(name, name)))
+
+
+def _asked(spec: FormSpec, field: FieldSpec, default: object) -> AskedField:
+    return AskedField(spec.id, field.name, field.label, field.type, field.required, field.choices, default,
+                      tuple(_column(field, c) for c in field.columns))
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        if value and all(isinstance(v, Mapping) for v in value):
+            return f"共 {len(value)} 行"
+        return "、".join(_shown(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _used_paths(archive: Archive, spec: FormSpec) -> set[str]:
+    """The context paths the form's template reads (the agency's own override first)."""
+    path = find_template(spec, [archive.root.templates_dir, BUILTIN_TEMPLATES])
+    return template_usage(template_parts(open_template(path)), jinja_environment()).paths
+
+
+def _supplied(archive: Archive, spec: FormSpec, base: CaseContext) -> tuple[list[FilledValue], list[str]]:
+    """The case facts and agency settings the template prints, and the settings it prints that are unset."""
+    names, filled, unset = labels(), [], []
+    used = _used_paths(archive, spec)
+    for path in (p for p in names if p in used and p.startswith(SUPPLIED)):
+        value = lookup(base.shared, path)
+        if value is MISSING and path.startswith("agency."):
+            unset.append(f"{names[path]}（{path}）")
+        elif value is not MISSING:
+            filled.append(FilledValue(names[path], _shown(value)))
+    if any(p.startswith("matters") for p in used):
+        matters = base.shared["matters"]
+        filled.append(FilledValue("审批事项", f"{len(matters)} 项" + (
+            "：" + "、".join(m["name"] for m in matters) if matters else "")))
+    return filled, unset
+
+
+def _form_fields(archive: Archive, spec: FormSpec, base: CaseContext) -> FormFields:
+    derived = base.derived.get(spec.id, {})
+    refusal = base.refused.get(spec.id)
+    refused_field = refusal.field if refusal else None
+    asked = tuple(_asked(spec, f, derived.get(f.name, f.default)) for f in spec.fields
+                  if f.name not in derived or f.name == refused_field)
+    filled, unset = _supplied(archive, spec, base)
+    own = [FilledValue(f.label, _shown(derived[f.name])) for f in spec.fields
+           if f.name in derived and f.name != refused_field]
+    return FormFields(spec.id, spec.title, spec.stage, spec.signers, spec.handover, asked, tuple(own + filled),
+                      tuple(unset), refusal.message if refusal else "", refused_field or "")
+
+
+def form_fields(archive: Archive, case_no: str, form_ids: list[str]) -> list[FormFields]:
+    """For each form, the fields staff must still give for this case and the values the case supplies."""
+    archive.require("document.filed", case_no)
+    specs = [archive.forms.require(f) for f in form_ids]
+    base = case_context(archive, case_no, form_ids)
+    for spec in specs:
+        if why := misplaced_form(base.case.status, spec.stage, spec.title):
+            raise UsageError(f"{case_no}：{why}")
+    return [_form_fields(archive, spec, base) for spec in specs]
+
+
+def _cells(field: FieldSpec, key: str, posted: Mapping[str, list[str]]) -> list[dict]:
+    columns = {c: posted.get(f"{key}.{c}", []) for c in field.columns}
+    count = max((len(cells) for cells in columns.values()), default=0)
+    rows = [{c: (cells[n] if n < len(cells) else "").strip() for c, cells in columns.items()} for n in range(count)]
+    return [row for row in rows if any(row.values())]
+
+
+def _posted(field: FieldSpec, key: str, posted: Mapping[str, list[str]]) -> object:
+    """One field's posted answer in the shape the catalog's type takes; None when left empty."""
+    if field.type == "table":
+        return _cells(field, key, posted) or None
+    given = posted.get(key, [])
+    if field.type == "checkbox":
+        return [v for v in given if v.strip()] or None
+    if field.type == "list":
+        return [line.strip() for v in given for line in v.splitlines() if line.strip()] or None
+    text = given[0].strip() if given else ""
+    return text or None
+
+
+def posted_values(archive: Archive, form_ids: list[str], posted: Mapping[str, list[str]]) -> FormValues:
+    """The values a web form posted for these forms, per form; only the catalog's own fields are read,
+    under their form's name, so nothing typed reaches the catalog's reserved names."""
+    data = {}
+    for spec in (archive.forms.require(f) for f in form_ids):
+        given = {f.name: value for f in spec.fields
+                 if (value := _posted(f, f"{spec.id}.{f.name}", posted)) is not None}
+        if given:
+            data[spec.id] = given
+    return FormValues(data=data)
+
+
+def packet_print_file(archive: Archive, case_no: str, name: str) -> Path:
+    """The merged print PDF of a packet generated for the case, for someone who may generate its forms."""
+    archive.require("document.filed", case_no)
+    folder = archive.root.exports_dir / "packets"
+    path = folder / name
+    if Path(name).name != name or not name.startswith(f"{case_no} ") or path.suffix != ".pdf" or not path.is_file():
+        raise NotFoundError(f"案件 {case_no} 没有打印文件“{name}”")
+    return path
