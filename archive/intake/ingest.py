@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pikepdf
 
-from archive.base.errors import DaibanError, DuplicateError, NotFoundError, TransitionError, UsageError
+from archive.base.errors import AccessError, DaibanError, DuplicateError, NotFoundError, TransitionError, UsageError
 from archive.base.faults import crash_point
 from archive.base.terms import DocKind
 from archive.base.text import display_name, readable
@@ -167,7 +167,8 @@ def _handle_segment(archive: Archive, scan: _Scan, segment: Segment, target: Tar
     try:
         ids = _file_segment(archive, scan, part, text, case_no, form_id, target.category, identity, scan_part,
                             warnings)
-    except (TransitionError, NotFoundError, UsageError) as exc:
+    except (TransitionError, NotFoundError, UsageError, AccessError) as exc:
+        # A code naming a case the uploader may not reach goes to the queue, where an archivist files it.
         return _to_review(archive, scan, part, text, segment, exc.message, scan_part)
     except DuplicateError as exc:
         record_alone(archive, scan_part)

@@ -8,7 +8,7 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
-from archive.base.errors import UsageError
+from archive.base.errors import NotFoundError, UsageError
 from archive.base.terms import DocKind, ReviewState
 from archive.base.text import display_name, readable
 from archive.casework.filing import FilingRequest, file_documents
@@ -45,7 +45,9 @@ def list_items(archive: Archive, show_all: bool = False) -> list[ReviewItem]:
 
 def file_item(archive: Archive, review_id: int, case_no: str, form_id: str | None = None,
               category: str | None = None) -> list[FiledDocument]:
-    """File a queue item into a case: as the signed copy of a form, or under a category."""
+    """File a queue item into a case: as the signed copy of a form, or under a category (refused before any
+    filing to a user who may not take items out of the queue)."""
+    archive.require("review.filed", case_no)
     item = queue.waiting_item(archive, review_id)
     if not form_id and not category:
         raise UsageError("请用 --form 指明是哪张表单的签署件，或用 --category 指定档案类别")
@@ -61,6 +63,16 @@ def file_item(archive: Archive, review_id: int, case_no: str, form_id: str | Non
     queue.mark_filed(archive, item, case_no, filed[0].id, form_id)
     run_outbox(archive)
     return filed
+
+
+def open_review_pdf(archive: Archive, review_id: int) -> Path:
+    """The OCR'd PDF of a waiting queue item, for a person to look at beside the guesses (the opening is logged)."""
+    archive.require("review.opened")
+    item = queue.get_item(archive, review_id)
+    if item.state != ReviewState.WAITING or not item.pdf:
+        raise NotFoundError(f"待审核项 {review_id} 已{item.state.label}，其扫描件已不在待审核队列中")
+    record(archive, "review.opened", review_id=review_id, source=item.source_name)
+    return archive.root.path / item.pdf
 
 
 def reject_item(archive: Archive, review_id: int, reason: str) -> ReviewItem:
