@@ -94,9 +94,10 @@ class Filters:
     kind: str | None = None
     since: datetime.date | None = None
     until: datetime.date | None = None
-    # What the searching user may see: only these cases (None: every case), never these forms.
+    # What the searching user may see: only these cases (None: every case), never these forms or kinds.
     case_nos: tuple[str, ...] | None = None
     hidden_forms: tuple[str, ...] = ()
+    hidden_kinds: tuple[str, ...] = ()
 
     def keywords(self) -> dict[str, str]:
         """Return the keyword-field restrictions that are set."""

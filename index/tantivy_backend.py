@@ -147,6 +147,7 @@ class TantivyBackend:
         subqueries += [(Occur.Must, Query.const_score_query(q, 0.0)) for q in restrictions]
         subqueries += [(Occur.MustNot, self._clause(c)) for c in parsed.excluded]
         subqueries += [(Occur.MustNot, Query.term_query(schema, "form_id", keyword(f))) for f in filters.hidden_forms]
+        subqueries += [(Occur.MustNot, Query.term_query(schema, "kind", keyword(k))) for k in filters.hidden_kinds]
         return subqueries[0][1] if len(subqueries) == 1 else Query.boolean_query(subqueries)
 
     def search(self, parsed: ParsedQuery, filters: Filters, offset: int,

@@ -14,6 +14,7 @@ from whoosh.writing import IndexWriter
 from index.document import IndexDoc, fingerprint
 from index.fields import StoredDoc, analysed_fields, date_number, keyword, keyword_fields, stored_doc, stored_meta
 from index.query import ANYWHERE, KEYWORD_FIELDS, META, OWN, TEXT_FIELDS, Clause, Filters, ParsedQuery
+from index.whoosh_exclusion import Excluding
 from index.whoosh_phrase import OffsetPhrase
 from index.whoosh_ranking import RaisedBy
 
@@ -77,8 +78,9 @@ def compile_query(parsed: ParsedQuery, filters: Filters) -> query.Query:
                      else query.NullQuery)
     combined = query.And(parts) if parts else query.Every()
     hidden = [_clause(c) for c in parsed.excluded] + [query.Term("form_id", keyword(f)) for f in filters.hidden_forms]
+    hidden += [query.Term("kind", keyword(k)) for k in filters.hidden_kinds]
     if hidden:
-        combined = query.AndNot(combined, query.Or(hidden))
+        combined = Excluding(combined, query.Or(hidden))
     return combined
 
 

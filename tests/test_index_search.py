@@ -215,3 +215,25 @@ def test_bad_paging_is_refused_in_chinese(index_dir):
         search(index_dir, "马艳", page=0)
     with pytest.raises(UsageError, match="每页条数"):
         search(index_dir, "马艳", limit=0)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_excluded_document_is_never_the_first_hit(tmp_path, backend):
+    # The first excluded document (1) comes before the first match (2), which is excluded too: Whoosh's own
+    # AndNot let it through (whoosh-community/whoosh#419).
+    docs = [make_doc(1, "无关的材料", form_id="assess"), make_doc(2, "内部研判意见", form_id="assess"),
+            make_doc(3, "对外研判结论", form_id="entrust")]
+    rebuild(tmp_path / "index", iter(docs), backend)
+    assert found(tmp_path / "index", "研判", Filters(hidden_forms=("assess",))) == {3}
+    assert found(tmp_path / "index", "研判 -内部") == {3}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_hidden_kinds_and_cases_outside_the_users_reach_are_never_found(tmp_path, backend):
+    docs = [make_doc(1, "待审核的扫描件文字", kind="review", case_no="DB-2026-0001"),
+            make_doc(2, "已归档的扫描件文字", kind="signed", case_no="DB-2026-0001"),
+            make_doc(3, "他案的扫描件文字", kind="signed", case_no="DB-2026-0002")]
+    rebuild(tmp_path / "index", iter(docs), backend)
+    assert found(tmp_path / "index", "扫描件", Filters(hidden_kinds=("review",))) == {2, 3}
+    assert found(tmp_path / "index", "扫描件", Filters(case_nos=("DB-2026-0001",), hidden_kinds=("review",))) == {2}
+    assert found(tmp_path / "index", "扫描件", Filters(case_nos=())) == set()

@@ -108,6 +108,11 @@ def _handover_forms() -> frozenset[str]:
     return frozenset(spec.id for spec in load_catalog().forms.values() if spec.handover)
 
 
+def sees_review_queue(access: Access) -> bool:
+    """Whether the user may see the scans waiting in review (archivists, auditors, administrators)."""
+    return access.full or "review.listed" in ALLOWED[access.role]
+
+
 def hidden_forms(access: Access) -> tuple[str, ...]:
     """The forms a user may not see in search results: the internal ones, for an enterprise."""
     if access.role != UserRole.ENTERPRISE:
