@@ -23,10 +23,14 @@ class FieldSpec:
     type: str = "text"
     required: bool = True
     columns: tuple[str, ...] = ()
+    # The heading each column has on the printed form, in the order of columns.
+    column_labels: tuple[str, ...] = ()
     choices: tuple[str, ...] = ()
     default: object = None
     # Words the template prints around the value ("关于…的函"): typed at either end, they are dropped.
     trim: tuple[str, ...] = ()
+    # A text answered in sentences (a text area on a web form) rather than a name or a number.
+    multiline: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,13 @@ def _choices(raw: dict) -> tuple[str, ...]:
                          f"（可用：{known}）") from None
 
 
+def _column_labels(raw: dict) -> tuple[str, ...]:
+    labels = tuple(raw.get("column_labels", ()))
+    if labels and len(labels) != len(raw.get("columns", ())):
+        raise UsageError(f"表单字段 {raw['name']} 的 column_labels 与 columns 数目不同")
+    return labels
+
+
 def _field(raw: dict) -> FieldSpec:
     return FieldSpec(
         name=raw["name"],
@@ -95,9 +106,11 @@ def _field(raw: dict) -> FieldSpec:
         type=raw.get("type", "text"),
         required=raw.get("required", True),
         columns=tuple(raw.get("columns", ())),
+        column_labels=_column_labels(raw),
         choices=_choices(raw),
         default=raw.get("default"),
         trim=tuple(sorted(raw.get("trim", ()), key=len, reverse=True)),
+        multiline=raw.get("multiline", False),
     )
 
 

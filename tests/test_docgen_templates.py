@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import docx
 import pytest
 from fixtures.docgen.builders import realistic_context
 from fixtures.docgen.pdftools import (
@@ -39,6 +40,17 @@ def batch(tmp_path_factory) -> dict[str, tuple[RenderJob, Path]]:
 
 def test_catalog_has_every_form():
     assert len(IDS) == FORM_COUNT
+
+
+def test_every_table_field_names_its_columns_as_the_form_prints_them():
+    tables = [(spec, f) for spec in load_catalog().forms.values() for f in spec.fields if f.type == "table"]
+    assert tables
+    for spec, field in tables:
+        document = docx.Document(BUILTIN_TEMPLATES / spec.template_name)
+        # Headings are spaced out with ideographic spaces (内　容): compare the words.
+        printed = {"".join(c.text.split()) for t in document.tables for r in t.rows for c in r.cells}
+        assert len(field.column_labels) == len(field.columns)
+        assert set(field.column_labels) <= printed, (spec.id, field.name, set(field.column_labels) - printed)
 
 
 def test_every_template_passes_the_check():

@@ -69,7 +69,7 @@ def test_a_form_is_built_from_the_catalogs_fields_and_omits_what_the_case_fills(
     assert 'type="date" name="complete.completed_on" value="" required' in complete
     assert '<textarea id="f-complete-handed_items" name="complete.handed_items" rows="3" required>' in complete
     meeting = client.get(f"/cases/{world.ours}/forms/meeting").text
-    assert "<th>单位</th><th>姓名</th><th>职务</th>" in meeting and 'name="meeting.attendees.dept"' in meeting
+    assert "<th>参会部门</th><th>参会人员</th><th>职务</th>" in meeting and 'name="meeting.attendees.dept"' in meeting
     assert '<textarea id="f-meeting-issues" name="meeting.issues" rows="3" required>' in meeting
 
 

@@ -23,21 +23,6 @@ from docgen.contract import labels
 from docgen.render import find_template, jinja_environment
 from docgen.source import open_template, template_parts, template_usage
 
-# Table columns are named in the catalog by key only; these are the headings the templates print.
-COLUMN_LABELS = {
-    "stage": "审批阶段", "matter": "审批事项", "conditions": "办理条件", "materials": "申请材料",
-    "intermediary": "中介服务环节", "time_limit": "办理时限", "date": "时间", "content": "内容",
-    "result": "完成许可事项情况", "dept": "单位", "name": "姓名", "title": "职务", "phone": "联系电话",
-    "item": "议定事项", "owner": "责任单位", "deadline": "完成时限", "problem": "存在问题", "measure": "协调措施",
-    "kind": "类别", "doc_no": "文号／证号", "form": "原件／复印件", "copies": "份数", "pages": "页数", "note": "备注",
-    "category": "类别", "mobile": "手机号码", "duty": "负责业务", "place": "地点", "companies": "参加企业",
-}
-# Where one table's heading differs from the usual one of its column.
-COLUMN_OVERRIDES = {("items", "name"): "材料名称", ("blocked", "matter"): "事项", ("activities", "content"): "活动内容",
-                    ("members", "phone"): "办公电话"}
-# Text fields that take sentences rather than a name or a number (the catalog does not say).
-LONG_TEXT = ("body", "issues", "details", "detail", "suggestions", "points", "optimization", "optimize", "plan",
-             "request", "preparation", "comments", "remarks")
 # The parts of the standard context a template prints that come from the case and the agency.
 SUPPLIED = ("agency.", "case.")
 
@@ -62,11 +47,8 @@ class AskedField:
     choices: tuple[str, ...] = ()
     default: object = None
     columns: tuple[Column, ...] = ()
-
-    @property
-    def multiline(self) -> bool:
-        """True for a text field answered in sentences (a textarea rather than one line)."""
-        return self.type == "text" and self.name.endswith(LONG_TEXT)
+    # A text answered in sentences: a textarea rather than one line.
+    multiline: bool = False
 
     @property
     def key(self) -> str:
@@ -149,13 +131,11 @@ def packet_form_ids(archive: Archive, stage: str) -> list[str]:
     return ids
 
 
-def _column(field: FieldSpec, name: str) -> Column:
-    return Column(name, COLUMN_OVERRIDES.get((field.name, name), COLUMN_LABELS.get(name, name)))
-
-
 def _asked(spec: FormSpec, field: FieldSpec, default: object) -> AskedField:
+    labels = field.column_labels or field.columns
     return AskedField(spec.id, field.name, field.label, field.type, field.required, field.choices, default,
-                      tuple(_column(field, c) for c in field.columns))
+                      tuple(Column(c, label) for c, label in zip(field.columns, labels, strict=True)),
+                      field.multiline)
 
 
 def _shown(value: object) -> str:
