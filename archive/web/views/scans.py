@@ -1,27 +1,24 @@
 """扫描件入库 and 待审核: scans uploaded one file per request and ingested as `daiban ingest` does, and the review
 queue, each scan shown beside daiban's guesses and filed or sent back in one click."""
 
-import re
-from dataclasses import dataclass, replace
-from pathlib import Path, PurePosixPath
+from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import login_required
 
-from archive.base.errors import InputFileError, NotFoundError, UsageError
+from archive.base.errors import NotFoundError, UsageError
 from archive.base.terms import CATEGORIES
 from archive.catalog.review import Guess, ReviewItem
-from archive.dataroot.folders import NAME_BYTES, safe_name
-from archive.intake.ingest import SCAN_SUFFIXES, check_target, ingest_or_report
-from archive.intake.outcomes import IngestStatus, Outcome, Target
+from archive.intake.ingest import SCAN_SUFFIXES
+from archive.intake.outcomes import IngestStatus
 from archive.intake.review import file_item, list_items, open_review_pdf, reject_item
-from archive.intake.scaninput import ScanInputError, inspect_scan
+from archive.intake.upload import expected_case, ingest_upload
 from archive.web.context import user_archive
 from docgen.catalog import FormCatalog
 from docgen.identity import parse_identity
 
 scans = Blueprint("scans", __name__)
-SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,8}")
 # How each outcome is shown: the flash style of its row.
 OUTCOME_KIND = {IngestStatus.FILED: "info", IngestStatus.REVIEW: "warn", IngestStatus.DUPLICATE: "warn",
                 IngestStatus.FAILED: "error"}
@@ -58,16 +55,6 @@ def _entries(items: list[ReviewItem], forms: FormCatalog) -> list[QueueEntry]:
     return [QueueEntry(i, [_guess_view(g, forms) for g in i.guesses]) for i in items]
 
 
-def _expected_case(value: str | None) -> str | None:
-    """The case the user expects the scans to belong to (?case= from a case page), refused unless they may
-    ingest for it and it exists."""
-    case_no = (value or "").strip() or None
-    archive = user_archive()
-    archive.require("review.added", case_no)
-    check_target(archive, Target(case_no))
-    return case_no
-
-
 def _uploaded():
     """The one file of the request, with the name it had on the user's computer."""
     found = request.files.getlist("file")
@@ -80,45 +67,21 @@ def _uploaded():
     return found[0], name
 
 
-def _saved_name(name: str) -> str:
-    """The upload's name as a file name in the scratch folder: ingest names the scan by it."""
-    # The extension is kept whole however long the name: ingest tells a mislabelled file by it.
-    suffix = Path(name).suffix if SUFFIX.fullmatch(Path(name).suffix) else ""
-    return safe_name(name.removesuffix(suffix), NAME_BYTES - len(suffix)) + suffix
-
-
-def _shown(outcome: Outcome, work: Path) -> Outcome:
-    """The outcome without the scratch folder: ingest names its input by path, a place the user never saw."""
-    return replace(outcome, message=outcome.message.replace(f"{work}/", ""))
-
-
 @scans.route("/scans")
 @login_required
 def upload():
     """The drop zone: files or a whole folder, each uploaded and ingested on its own, its outcome shown."""
-    return render_template("scans.html", expected=_expected_case(request.args.get("case")),
+    return render_template("scans.html", expected=expected_case(user_archive(), request.args.get("case")),
                            limit=current_app.config["MAX_CONTENT_LENGTH"], suffixes=sorted(SCAN_SUFFIXES))
 
 
 @scans.route("/scans/upload", methods=["POST"])
 @login_required
 def ingest():
-    """One uploaded file through ingest: filed by its codes, queued for review, refused or a duplicate.
-
-    A file ingest could not even open (empty, truncated, not a scan) is refused before ingest with nothing
-    kept: the user still holds it, unlike a file from the inbox, which ingest keeps in review/failed/.
-    """
-    expected = _expected_case(request.form.get("case"))
+    """One uploaded file through ingest: filed by its codes, queued for review, refused or a duplicate."""
+    expected = request.form.get("case") or None
     upload_file, name = _uploaded()
-    archive = user_archive()
-    with archive.root.scratch("upload") as work:
-        source = work / _saved_name(name)
-        upload_file.save(source)
-        try:
-            inspect_scan(source)
-        except ScanInputError as exc:
-            raise InputFileError(f"{exc.message}未入库，未做任何更改。") from exc
-        outcomes = [_shown(o, work) for o in ingest_or_report(archive, source)]
+    outcomes = ingest_upload(user_archive(), upload_file.stream, name, expected)
     template = "scans_outcome.html" if request.headers.get("HX-Request") else "scans.html"
     return render_template(template, outcomes=outcomes, name=name, expected=expected, kinds=OUTCOME_KIND,
                            limit=current_app.config["MAX_CONTENT_LENGTH"], suffixes=sorted(SCAN_SUFFIXES))
