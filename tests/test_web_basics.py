@@ -105,3 +105,17 @@ def test_a_case_name_holding_markup_shows_as_text(world, app, tmp_path):
         text = client.get(url).text
         assert "<script>alert(1)</script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;项目" in text
     assert not re.search(r"<script>(?!\s*$)", client.get(f"/cases/{case_no}").text.split("</head>")[1])
+
+
+def test_every_page_that_shows_archive_data_records_who_saw_it(world, app):
+    client = logged_in(app, "liming")
+    pages = ["/", "/cases", f"/cases/{world.ours}", f"/cases/{world.ours}/items/2", f"/cases/{world.ours}/ledger",
+             f"/cases/{world.ours}/forms", f"/cases/{world.ours}/forms/card", "/search?q=委托",
+             f"/cases/{world.ours}/dossier"]
+    for url in pages:
+        with sqlite3.connect(world.root / "daiban.sqlite") as db:
+            before = db.execute("SELECT count(*) FROM events WHERE actor = '李明'").fetchone()[0]
+        assert client.get(url).status_code == 200, url
+        with sqlite3.connect(world.root / "daiban.sqlite") as db:
+            after = db.execute("SELECT count(*) FROM events WHERE actor = '李明'").fetchone()[0]
+        assert after > before, f"{url} was shown without being recorded"

@@ -14,6 +14,7 @@ from archive.base.errors import NotFoundError, UsageError
 from archive.base.terms import DocKind
 from archive.catalog.cases import get_case
 from archive.catalog.documents import FiledDocument, case_documents
+from archive.catalog.events import record
 from archive.catalog.lifecycle import misplaced_form
 from archive.catalog.session import Archive
 from archive.outputs.context import CaseContext, FormValues, case_context
@@ -120,7 +121,9 @@ def case_forms(archive: Archive, case_no: str) -> list[StageForms]:
     documents = case_documents(archive, case_no, include_withdrawn=False)
     fitting = [s for s in archive.forms.forms.values() if not misplaced_form(status, s.stage, s.title)]
     stages = dict.fromkeys(s.stage for s in fitting)
-    return [StageForms(stage, tuple(_entry(s, documents) for s in fitting if s.stage == stage)) for stage in stages]
+    found = [StageForms(stage, tuple(_entry(s, documents) for s in fitting if s.stage == stage)) for stage in stages]
+    record(archive, "case.viewed", case_no=case_no, page="forms")
+    return found
 
 
 def packet_form_ids(archive: Archive, stage: str) -> list[str]:
@@ -186,15 +189,19 @@ def _form_fields(archive: Archive, spec: FormSpec, base: CaseContext) -> FormFie
                       tuple(unset), refusal.message if refusal else "", refused_field or "")
 
 
-def form_fields(archive: Archive, case_no: str, form_ids: list[str]) -> list[FormFields]:
-    """For each form, the fields staff must still give for this case and the values the case supplies."""
+def form_fields(archive: Archive, case_no: str, form_ids: list[str], viewed: bool = True) -> list[FormFields]:
+    """For each form, the fields staff must still give for this case and the values the case supplies (the
+    viewing recorded, unless it is the page shown again with a refusal of what was posted)."""
     archive.require("document.filed", case_no)
     specs = [archive.forms.require(f) for f in form_ids]
     base = case_context(archive, case_no, form_ids)
     for spec in specs:
         if why := misplaced_form(base.case.status, spec.stage, spec.title):
             raise UsageError(f"{case_no}：{why}")
-    return [_form_fields(archive, spec, base) for spec in specs]
+    found = [_form_fields(archive, spec, base) for spec in specs]
+    if viewed:
+        record(archive, "case.viewed", case_no=case_no, page="forms", forms=form_ids)
+    return found
 
 
 def _cells(field: FieldSpec, key: str, posted: Mapping[str, list[str]]) -> list[dict]:
@@ -236,4 +243,5 @@ def packet_print_file(archive: Archive, case_no: str, name: str) -> Path:
     path = folder / name
     if Path(name).name != name or not name.startswith(f"{case_no} ") or path.suffix != ".pdf" or not path.is_file():
         raise NotFoundError(f"案件 {case_no} 没有打印文件“{name}”")
+    record(archive, "document.opened", case_no=case_no, path=f"exports/packets/{name}")
     return path

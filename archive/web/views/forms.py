@@ -64,5 +64,5 @@ def _fill(case_no: str, form_ids: list[str], stage: str | None):
 def _page(case_no: str, form_ids: list[str], stage: str | None, given: FormValues | None, error: str = ""):
     """The form to fill in: as the catalog starts it, or as it was posted when the service refused it."""
     return render_template("forms_fill.html", case_no=case_no, stage=stage,
-                           forms=form_fields(user_archive(), case_no, form_ids),
+                           forms=form_fields(user_archive(), case_no, form_ids, viewed=given is None),
                            given=given.data if given else None, error=error)
