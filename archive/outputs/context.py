@@ -25,6 +25,7 @@ from archive.catalog.documents import (
     form_doc_no,
     next_form_version,
 )
+from archive.catalog.lifecycle import misplaced_form
 from archive.catalog.matters import Matter, list_matters
 from archive.catalog.session import Archive
 from archive.dataroot.calendar import load_calendar
@@ -280,6 +281,18 @@ def case_context(archive: Archive, case_no: str, form_ids: list[str]) -> CaseCon
     library = load_library(archive.root)
     return CaseContext(case, shared, _derived(archive, case, matter_rows, library, form_ids),
                        _refusals(library, matter_rows))
+
+
+def forms_of_case(archive: Archive, case_no: str, form_ids: list[str]) -> tuple[list[FormSpec], CaseContext]:
+    """The forms to render for a case and what they share, refused before any work to a user who may not file
+    in the case and for a form that belongs in another file (the 机构文件's forms, a case's)."""
+    archive.require("document.filed", case_no)
+    specs = [archive.forms.require(f) for f in form_ids]
+    base = case_context(archive, case_no, form_ids)
+    for spec in specs:
+        if why := misplaced_form(base.case.status, spec.stage, spec.title):
+            raise UsageError(f"{case_no}：{why}")
+    return specs, base
 
 
 def _doc_no(archive: Archive, case_no: str, spec: FormSpec, year: int) -> str:

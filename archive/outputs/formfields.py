@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from archive.base.errors import NotFoundError, UsageError
+from archive.base.errors import NotFoundError
 from archive.base.terms import DocKind
 from archive.catalog.cases import get_case
 from archive.catalog.documents import FiledDocument, case_documents
 from archive.catalog.events import record
 from archive.catalog.lifecycle import misplaced_form
 from archive.catalog.session import Archive
-from archive.outputs.context import CaseContext, FormValues, case_context
+from archive.outputs.context import CaseContext, FormValues, forms_of_case
 from docgen.catalog import BUILTIN_TEMPLATES, FieldSpec, FormSpec
 from docgen.context import MISSING, lookup
 from docgen.contract import labels
@@ -192,12 +192,7 @@ def _form_fields(archive: Archive, spec: FormSpec, base: CaseContext) -> FormFie
 def form_fields(archive: Archive, case_no: str, form_ids: list[str], viewed: bool = True) -> list[FormFields]:
     """For each form, the fields staff must still give for this case and the values the case supplies (the
     viewing recorded, unless it is the page shown again with a refusal of what was posted)."""
-    archive.require("document.filed", case_no)
-    specs = [archive.forms.require(f) for f in form_ids]
-    base = case_context(archive, case_no, form_ids)
-    for spec in specs:
-        if why := misplaced_form(base.case.status, spec.stage, spec.title):
-            raise UsageError(f"{case_no}：{why}")
+    specs, base = forms_of_case(archive, case_no, form_ids)
     found = [_form_fields(archive, spec, base) for spec in specs]
     if viewed:
         record(archive, "case.viewed", case_no=case_no, page="forms", forms=form_ids)

@@ -8,11 +8,10 @@ from archive.base.errors import DaibanError, UsageError
 from archive.base.terms import DocKind
 from archive.casework.filing import FilingRequest, file_documents
 from archive.catalog.documents import FiledDocument
-from archive.catalog.lifecycle import misplaced_form
 from archive.catalog.session import Archive
 from archive.content.text import extract_text
 from archive.dataroot.folders import NAME_BYTES, safe_name
-from archive.outputs.context import FormContext, FormValues, case_context, form_context
+from archive.outputs.context import FormContext, FormValues, case_context, form_context, forms_of_case
 from docgen.catalog import BUILTIN_TEMPLATES, FormSpec
 from docgen.convert import convert_to_pdf
 from docgen.packet import PacketPart, merge_pdfs
@@ -83,12 +82,7 @@ def generate_forms(archive: Archive, case_no: str, form_ids: list[str], values: 
     """Render forms for a case (one LibreOffice call for all) and file each .docx and PDF."""
     when = when or date.today()
     values = values or FormValues()
-    archive.require("document.filed", case_no)
-    specs = [archive.forms.require(f) for f in form_ids]
-    base = case_context(archive, case_no, form_ids)
-    for spec in specs:
-        if why := misplaced_form(base.case.status, spec.stage, spec.title):
-            raise UsageError(f"{case_no}：{why}")
+    specs, base = forms_of_case(archive, case_no, form_ids)
     forms = [form_context(archive, base, spec, values, when) for spec in specs]
     reason = next((r for spec, f in zip(specs, forms, strict=True) if (r := _suspend_reason(spec, f.context))), None)
     with archive.root.scratch("render") as work:

@@ -2,7 +2,7 @@
 
 import mimetypes
 
-from flask import Blueprint, render_template, request, send_file
+from flask import Blueprint, render_template, request, send_file, url_for
 from flask_login import login_required
 
 from archive.indexing.search import open_rendition
@@ -25,4 +25,6 @@ def download(doc_id: int):
 @login_required
 def viewer(doc_id: int):
     """The PDF viewer (pdf.js, shipped with daiban) on one rendition, at ?page=N."""
-    return render_template("viewer.html", doc_id=doc_id, page=max(request.args.get("page", 1, type=int), 1))
+    return render_template("viewer.html", page=max(request.args.get("page", 1, type=int), 1),
+                           file_url=url_for("files.download", doc_id=doc_id),
+                           download_url=url_for("files.download", doc_id=doc_id, download=1))

@@ -111,7 +111,9 @@ def item(review_id: int):
 @login_required
 def viewer(review_id: int):
     """The PDF viewer on a waiting scan (its PDF is fetched, and the opening logged, by the viewer)."""
-    return render_template("review_viewer.html", review_id=review_id)
+    return render_template("viewer.html", page=1, title="查看待审核件",
+                           file_url=url_for("scans.pdf", review_id=review_id),
+                           download_url=url_for("scans.pdf", review_id=review_id, download=1))
 
 
 @scans.route("/review/<int:review_id>/pdf")
