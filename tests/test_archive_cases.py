@@ -133,3 +133,13 @@ def test_paperwork_for_a_passed_step_is_filed_without_moving_the_case(daiban, ca
     shown = json.loads(daiban("case", "show", case_no, "--json").output)
     assert shown["case"]["status"] == "受理"
     assert [d["form_id"] for d in shown["documents"]] == ["entrust", "assess"]
+
+
+def test_a_suspended_case_ended_by_termination_keeps_no_suspension_and_verifies(daiban, case_no, tmp_path):
+    daiban("file", case_no, make_pdf(tmp_path / "委托书.pdf", text="entrust"), "--form", "entrust", "--signed")
+    daiban("file", case_no, make_pdf(tmp_path / "中止.pdf", text="suspend"), "--form", "suspend", "--reason", "4")
+    daiban("file", case_no, make_pdf(tmp_path / "终止.pdf", text="terminate"), "--form", "terminate", "--signed")
+    shown = json.loads(daiban("case", "show", case_no, "--json").output)["case"]
+    assert (shown["status"], shown["suspend_code"], shown["suspend_reason"]) == ("终止", None, None)
+    daiban("verify", case_no)
+    daiban("verify")

@@ -13,9 +13,9 @@ from archive.base.terms import OPEN_STATUSES, CaseStatus, DocKind, MatterStatus
 from archive.base.workdays import Due, Estimated, Quarter, WorkCalendar, add_workdays
 from archive.catalog import events
 from archive.catalog.cases import Case, list_cases
-from archive.catalog.documents import FiledDocument, case_documents, form_filed_dates
-from archive.catalog.matters import Matter, list_matters
-from archive.catalog.meetings import Decision, case_decisions
+from archive.catalog.documents import FiledDocument, form_copies_of_cases, form_filed_dates
+from archive.catalog.matters import Matter, matters_of_cases
+from archive.catalog.meetings import Decision, decisions_of_cases
 from archive.catalog.session import Archive
 from archive.dataroot.calendar import load_calendar
 
@@ -184,12 +184,31 @@ def interactions_deadline(archive: Archive, calendar: WorkCalendar, today: date)
                     "每季度前 5 个工作日内", due.day, due.unknown_years)
 
 
+STATUS_ACTIONS = ("case.status", "case.resumed")
+
+
+def _facts_of(archive: Archive, cases: list[Case], calendar: WorkCalendar) -> list[_Facts]:
+    """What the rules look at for each case, read for all of them at once (a few queries, not a few per case)."""
+    ids = [c.id for c in cases]
+    matters, copies = matters_of_cases(archive, ids), form_copies_of_cases(archive, ids)
+    entered = status_entries(events.read_actions(archive, STATUS_ACTIONS, case_nos=[c.case_no for c in cases]))
+    decided = decisions_of_cases(archive, ids)
+    return [_Facts(c, matters.get(c.id, []), copies.get(c.id, []), entered.get(c.case_no, {}), calendar,
+                   decided.get(c.case_no, [])) for c in cases]
+
+
+def _deadlines(facts: _Facts) -> list[Deadline]:
+    return [d for _, rule in RULES.values() for d in rule(facts)]
+
+
 def case_deadlines(archive: Archive, case: Case, calendar: WorkCalendar) -> list[Deadline]:
     """Every open deadline of one case, by the rules."""
-    facts = _Facts(case, list_matters(archive, case.case_no), case_documents(archive, case.case_no, False),
-                   status_entries(events.read_log(archive, case.case_no)).get(case.case_no, {}), calendar,
-                   case_decisions(archive, case.case_no))
-    return [d for _, rule in RULES.values() for d in rule(facts)]
+    return _deadlines(_facts_of(archive, [case], calendar)[0])
+
+
+def cases_deadlines(archive: Archive, cases: list[Case], calendar: WorkCalendar) -> list[Deadline]:
+    """Every open deadline of these cases, by the rules."""
+    return [d for facts in _facts_of(archive, cases, calendar) for d in _deadlines(facts)]
 
 
 def due(archive: Archive, days: int = 14, overdue_only: bool = False, manager: str | None = None,
@@ -197,8 +216,7 @@ def due(archive: Archive, days: int = 14, overdue_only: bool = False, manager: s
     """What is overdue and what falls due within days, per case and 项目长, sorted by date."""
     today = today or date.today()
     calendar = load_calendar(archive.root)
-    found = [d for case in list_cases(archive, manager=manager, statuses=WATCHED)
-             for d in case_deadlines(archive, case, calendar)]
+    found = cases_deadlines(archive, list_cases(archive, manager=manager, statuses=WATCHED), calendar)
     if manager is None and (quarterly := interactions_deadline(archive, calendar, today)):
         found.append(quarterly)
     horizon = today + timedelta(days=days)

@@ -11,6 +11,7 @@ from archive.base.errors import NotFoundError, TransitionError, UsageError
 from archive.base.terms import CaseStatus, DocState, MatterStatus, Role
 from archive.catalog import events, outbox
 from archive.catalog.access import case_clause
+from archive.catalog.engine import BATCH
 from archive.catalog.evidence import case_record
 from archive.catalog.lifecycle import step_to
 from archive.catalog.schema import cases, documents, matters, people
@@ -196,8 +197,19 @@ def list_cases(archive: Archive, status: str | None = None, manager: str | None 
     if year:
         query = query.where(cases.c.year == year)
     with archive.read() as conn:
-        found = [_to_case(conn, row) for row in conn.execute(query)]
+        found = _with_people(conn, conn.execute(query).all())
     return [c for c in found if not manager or c.facts.manager == manager]
+
+
+def _with_people(conn: Connection, rows) -> list[Case]:
+    """Cases from their rows, the people of all of them read in one query a batch."""
+    on_case: dict[int, list[Person]] = {}
+    ids = [r.id for r in rows]
+    for start in range(0, len(ids), BATCH):
+        for r in conn.execute(select(people).where(people.c.case_id.in_(ids[start:start + BATCH]))
+                              .order_by(people.c.id)):
+            on_case.setdefault(r.case_id, []).append(Person(r.role, r.name, r.phone, r.since, r.until))
+    return [_to_case(conn, r, on_case.get(r.id, [])) for r in rows]
 
 
 def reachable_case_numbers(archive: Archive) -> tuple[str, ...] | None:
@@ -232,10 +244,7 @@ def case_page(archive: Archive, status: str | None = None, manager: str | None =
     with archive.read() as conn:
         total = conn.execute(select(func.count()).select_from(query.subquery())).scalar()
         rows = conn.execute(query.order_by(cases.c.year.desc(), cases.c.seq.desc()).offset(offset).limit(limit)).all()
-        on_case: dict[int, list[Person]] = {}
-        for r in conn.execute(select(people).where(people.c.case_id.in_([r.id for r in rows])).order_by(people.c.id)):
-            on_case.setdefault(r.case_id, []).append(Person(r.role, r.name, r.phone, r.since, r.until))
-        return CasePage(total, [_to_case(conn, r, on_case.get(r.id, [])) for r in rows])
+        return CasePage(total, _with_people(conn, rows))
 
 
 def case_people(archive: Archive, case_no: str) -> list[Person]:

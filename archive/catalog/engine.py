@@ -8,6 +8,8 @@ from sqlalchemy.engine import Engine
 # Where a connection carries the acting user's rights while an archive uses it (catalog.access); it is
 # forgotten when the connection goes back to the pool, so a connection never acts for an earlier user.
 ACCESS_KEY = "daiban.access"
+# Ids per IN (...) list when many rows are read at once: far below SQLite's limit on bound parameters.
+BATCH = 500
 
 
 def make_engine(path: Path) -> Engine:

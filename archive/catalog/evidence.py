@@ -159,10 +159,12 @@ def _apply(state: ProvenState, action: str, case_no: str | None, doc_id: int | N
         state.matters[d["matter"]][column] = d.get(column)
 
 
-def replay(conn: Connection) -> ProvenState:
-    """Replay the whole event log into the state it proves."""
+def replay(conn: Connection, case_no: str | None = None) -> ProvenState:
+    """Replay the whole event log, or one case's events, into the state it proves."""
     state = ProvenState()
     query = select(events.c.action, events.c.case_no, events.c.doc_id, events.c.details)
+    if case_no is not None:
+        query = query.where(events.c.case_no == case_no)
     for action, case_no, doc_id, details in conn.execute(query.order_by(events.c.seq)):
         _apply(state, action, case_no, doc_id, json.loads(details))
     return state

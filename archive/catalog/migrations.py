@@ -103,6 +103,7 @@ def _v9_matter_steps_users_and_event_indexes(conn: Connection) -> None:
         _add_column(conn, "matters", column, ddl)
     conn.execute(text("CREATE INDEX IF NOT EXISTS ix_events_case_no ON events (case_no)"))
     conn.execute(text("CREATE INDEX IF NOT EXISTS ix_events_action ON events (action)"))
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_documents_form ON documents (form_id)"))
 
 
 # MIGRATIONS[n] brings a catalog from schema version n to n + 1.

@@ -168,6 +168,8 @@ documents = Table(
     Column("warnings", Text, nullable=False, default="[]"),
     Column("text_version", Integer, nullable=False, default=TEXT_VERSION),
     Index("ix_documents_case_item", "case_id", "item_no"),
+    # Schema v9: the agency-level deadline and the 文号 sequence look a form's copies up across the archive.
+    Index("ix_documents_form", "form_id"),
 )
 
 events = Table(

@@ -170,6 +170,9 @@ def _transition(archive: Archive, conn: Connection, row, form_id: str, signed: b
     values = {"status": step.target, "updated": events.now()}
     if step.target == CaseStatus.SUSPENDED:
         values |= {"suspend_code": reason_code, "suspend_reason": SUSPEND_REASONS[reason_code]}
+    elif row.status == CaseStatus.SUSPENDED:
+        # Leaving 中止 (to 终止 by a signed 终止委托单) ends the suspension, as resuming does.
+        values |= {"suspend_code": None, "suspend_reason": None}
     conn.execute(cases.update().where(cases.c.id == row.id).values(**values))
     events.append(conn, archive.actor, "case.status", case_no=row.case_no, doc_id=doc_id,
                   old=row.status, new=step.target, proof=form_id, reason_code=reason_code)

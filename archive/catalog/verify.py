@@ -136,9 +136,11 @@ def _check_queue(archive: Archive, conn, report: Report) -> None:
             report.notes.append(Finding("unregistered_failed", rel, "较早版本拒收的文件，未登记校验值"))
 
 
-def _check_chain(conn, anchor: str | None, report: Report) -> None:
+def _check_chain(conn, anchor: str | None, case_no: str | None, report: Report) -> None:
+    # A case's verify proves its own events and their links; the archive's, the whole chain and its head.
     report.events = conn.execute(text("SELECT count(*) FROM events")).scalar()
-    report.problems += [Finding("event_chain", "事件日志", p) for p in events.chain_problems(conn)]
+    found = events.case_chain_problems(conn, case_no) if case_no else events.chain_problems(conn)
+    report.problems += [Finding("event_chain", "事件日志", p) for p in found]
     present = {r[0] for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type='trigger'"))}
     for name in APPEND_ONLY_TRIGGERS:
         if name not in present:
@@ -242,8 +244,9 @@ def _compare_matters(conn, proven: ProvenState, case_rows, whole: bool, report: 
 
 
 def _check_against_log(conn, case_rows, doc_rows, whole: bool, report: Report) -> None:
-    """Replay the event log and name every case, document and matter that differs from what it proves."""
-    proven = replay(conn)
+    """Replay the event log (a case's own events for one case) and name every case, document and matter that
+    differs from what it proves."""
+    proven = replay(conn, None if whole else case_rows[0].case_no)
     _compare_cases(conn, proven, case_rows, whole, report)
     _compare_documents(proven, doc_rows, {r.case_no for r in case_rows}, whole, report)
     _compare_matters(conn, proven, case_rows, whole, report)
@@ -349,6 +352,6 @@ def verify(archive: Archive, case_no: str | None = None, anchor: str | None = No
         _check_items(conn, ids, doc_rows, report)
         if not case_no:
             _check_queue(archive, conn, report)
-        _check_chain(conn, anchor, report)
+        _check_chain(conn, anchor, case_no, report)
         _check_against_log(conn, case_rows, doc_rows, case_no is None, report)
     return report

@@ -15,7 +15,7 @@ from archive.base.atomicio import atomic_output
 from archive.base.errors import UsageError
 from archive.base.terms import RATINGS, SUSPEND_REASONS, CaseStatus
 from archive.base.workdays import Quarter, workdays_between
-from archive.casework.deadlines import RULES, WATCHED, case_deadlines, status_entries
+from archive.casework.deadlines import RULES, WATCHED, cases_deadlines, status_entries
 from archive.casework.evaluations import RatingRow, evaluations_in, rating_summary
 from archive.casework.interactions import Interaction, interactions_in
 from archive.catalog import events
@@ -75,8 +75,8 @@ def _durations(archive: Archive, quarter: Quarter, log: list[events.Event], mana
 
 def _overdue(archive: Archive, quarter: Quarter, cases, today: date) -> list[tuple[str, int]]:
     calendar = load_calendar(archive.root)
-    missed = Counter(RULES[d.rule][0] for c in cases if c.status in WATCHED
-                     for d in case_deadlines(archive, c, calendar)
+    watched = [c for c in cases if c.status in WATCHED]
+    missed = Counter(RULES[d.rule][0] for d in cases_deadlines(archive, watched, calendar)
                      if quarter.start <= d.due <= quarter.end and d.overdue(today))
     return sorted(missed.items())
 

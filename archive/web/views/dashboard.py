@@ -11,6 +11,8 @@ from archive.web.context import can, user_archive
 
 dashboard = Blueprint("dashboard", __name__)
 RECENT = 15
+# An administrator's 工作台 would list hundreds of deadlines: the earliest are what needs doing first.
+SHOWN_DEADLINES = 30
 
 
 @dashboard.route("/")
@@ -25,4 +27,4 @@ def home():
     mine = browse_cases(archive, per_page=RECENT)
     deadlines = due(archive, days=14)
     queue = len(list_items(archive)) if can("review.listed") else None
-    return render_template("dashboard.html", mine=mine, deadlines=deadlines, queue=queue)
+    return render_template("dashboard.html", mine=mine, deadlines=deadlines, queue=queue, shown=SHOWN_DEADLINES)
