@@ -7,7 +7,7 @@ import re
 import sqlite3
 
 import pytest
-from conftest import SAMPLE_CASE, Daiban, file_form, make_pdf
+from conftest import SAMPLE_CASE, Daiban, file_form, make_pdf, snapshot
 
 YEAR = datetime.date.today().year  # the 年度 of a 档号 is the year the case is sealed
 
@@ -44,7 +44,7 @@ def test_a_complete_case_file_audits_clean_and_seals_with_its_references(daiban,
     assert "齐全" in daiban("audit", completed).output
     sealed = json.loads(daiban("case", "archive", completed, "--json").output)
     refs = [r[2] for r in sealed["references"]]
-    assert refs == [f"Z001-WS·{YEAR}-Y-DB-{n:04d}" for n in range(1, 7)]
+    assert refs == [f"Z001-WS·{YEAR}-Y-DB-0001-{n:04d}" for n in range(1, 7)]
     # Archival order: by the stage each was filed in, then by date (the approval before the later minutes).
     assert [r[0] for r in sealed["references"]] == [1, 2, 4, 3, 5, 6]
     assert json.loads(daiban("case", "show", completed, "--json").output)["case"]["status"] == "归档"
@@ -89,7 +89,7 @@ def test_a_sealed_case_takes_only_a_logged_supplement(daiban, completed, tmp_pat
     log = json.loads(daiban("log", completed, "--json").output)
     supplement = [e for e in log if e["action"] == "case.supplemented"]
     assert supplement[0]["details"]["reason"] == "验收意见晚到"
-    assert supplement[0]["details"]["references"] == [[7, 7, f"Z001-WS·{YEAR}-Y-DB-0007"]]
+    assert supplement[0]["details"]["references"] == [[7, 7, f"Z001-WS·{YEAR}-Y-DB-0001-0007"]]
     assert "校验通过" in daiban("verify").output
 
 
@@ -103,7 +103,7 @@ def test_the_reference_pattern_and_retention_codes(daiban, tmp_path):
     for name, flags in (("entrust", ("--signed",)), ("terminate", ("--signed",)), ("handover", ("--signed",))):
         file_form(daiban, case_no, tmp_path, name, *flags)
     sealed = json.loads(daiban("case", "archive", case_no, "--json").output)
-    assert all(re.fullmatch(r"Z001-WS·\d{4}-D30-XMDB-000[1-3]", r[2]) for r in sealed["references"])
+    assert all(re.fullmatch(r"Z001-WS·\d{4}-D30-XMDB-0001-000[1-3]", r[2]) for r in sealed["references"])
 
 
 def test_a_reference_changed_after_sealing_shows_in_verify(daiban, completed, tmp_path):
@@ -115,3 +115,34 @@ def test_a_reference_changed_after_sealing_shows_in_verify(daiban, completed, tm
     found = json.loads(daiban("verify", "--json", code=11).output)["problems"]
     assert [(p["code"], p["where"]) for p in found] == [("item_changed", "DB-2026-0001 件号0002")]
     assert "Z001-WS·2026-Y-DB-0099" in found[0]["message"]
+
+
+def _terminated(daiban, tmp_path) -> str:
+    case_no = json.loads(daiban("case", "new", "--from", SAMPLE_CASE, "--json").output)["case_no"]
+    for name in ("entrust", "terminate", "handover"):
+        file_form(daiban, case_no, tmp_path, name, "--signed")
+    return case_no
+
+
+def test_two_cases_sealed_in_one_year_never_share_a_reference(daiban, tmp_path):
+    first, second = _terminated(daiban, tmp_path), _terminated(daiban, tmp_path)
+    refs = [r[2] for case_no in (first, second)
+            for r in json.loads(daiban("case", "archive", case_no, "--json").output)["references"]]
+    assert len(refs) == len(set(refs)) == 6
+    assert refs[0] == f"Z001-WS·{YEAR}-Y-DB-0001-0001" and refs[3] == f"Z001-WS·{YEAR}-Y-DB-0002-0001"
+    assert [json.loads(daiban("case", "show", c, "--json").output)["case"]["volume_no"] for c in (first, second)] \
+        == [1, 2]
+    daiban("verify")
+
+
+def test_a_pattern_without_the_volume_refuses_a_reference_already_given(daiban, tmp_path):
+    settings = daiban.root / "daiban.toml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(text.replace("-{{volume:04d}}-{{item:04d}}", "-{{item:04d}}").replace(
+        "-{volume:04d}-{item:04d}", "-{item:04d}"), encoding="utf-8")
+    first, second = _terminated(daiban, tmp_path), _terminated(daiban, tmp_path)
+    daiban("case", "archive", first)
+    before = snapshot(daiban)
+    refused = daiban("case", "archive", second, code=5)
+    assert f"档号 Z001-WS·{YEAR}-Y-DB-0001 已由案件 {first} 使用" in refused.stderr and "{volume}" in refused.stderr
+    assert snapshot(daiban) == before

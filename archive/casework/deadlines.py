@@ -185,12 +185,14 @@ def interactions_deadline(archive: Archive, calendar: WorkCalendar, today: date)
 
 
 STATUS_ACTIONS = ("case.status", "case.resumed")
+# The forms whose copies on file the rules look at: the 建议表, the 进度汇总, the 协办单.
+WATCHED_FORMS = ("advice", "progress", "assist")
 
 
 def _facts_of(archive: Archive, cases: list[Case], calendar: WorkCalendar) -> list[_Facts]:
     """What the rules look at for each case, read for all of them at once (a few queries, not a few per case)."""
     ids = [c.id for c in cases]
-    matters, copies = matters_of_cases(archive, ids), form_copies_of_cases(archive, ids)
+    matters, copies = matters_of_cases(archive, ids), form_copies_of_cases(archive, ids, WATCHED_FORMS)
     entered = status_entries(events.read_actions(archive, STATUS_ACTIONS, case_nos=[c.case_no for c in cases]))
     decided = decisions_of_cases(archive, ids)
     return [_Facts(c, matters.get(c.id, []), copies.get(c.id, []), entered.get(c.case_no, {}), calendar,

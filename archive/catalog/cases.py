@@ -61,6 +61,7 @@ class Case:
     updated: str
     sealed: str | None = None
     seal_head: str | None = None
+    volume_no: int | None = None
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,8 @@ def _to_case(conn: Connection, row, on_case: list[Person] | None = None) -> Case
         agents=[p.name for p in current if p.role == Role.AGENT],
     )
     return Case(row.id, row.case_no, row.year, facts, CaseStatus(row.status), row.suspend_code,
-                row.suspend_reason, row.folder, row.retention, row.opened, row.updated, row.sealed, row.seal_head)
+                row.suspend_reason, row.folder, row.retention, row.opened, row.updated, row.sealed, row.seal_head,
+                row.volume_no)
 
 
 def load_case(conn: Connection, case_no: str) -> Case:

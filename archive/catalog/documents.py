@@ -155,16 +155,17 @@ def case_documents(archive: Archive, case_no: str, include_withdrawn: bool = Tru
     return [to_document(r, case_no) for r in rows]
 
 
-def form_copies_of_cases(archive: Archive, case_ids: list[int]) -> dict[int, list[FiledDocument]]:
-    """The current files made from or for a form, of many cases, by case id (their texts not read): what the
-    deadline rules look at."""
+def form_copies_of_cases(archive: Archive, case_ids: list[int],
+                         form_ids: tuple[str, ...]) -> dict[int, list[FiledDocument]]:
+    """The current files of these forms in many cases, by case id (their texts not read): what the deadline
+    rules look at."""
     columns = [c for c in documents.c if c.name != "text"]
     found: dict[int, list[FiledDocument]] = {}
     with archive.read() as conn:
         for start in range(0, len(case_ids), BATCH):
             rows = conn.execute(select(*columns, cases.c.case_no).join(cases).where(
                 documents.c.case_id.in_(case_ids[start:start + BATCH]), documents.c.state == DocState.FILED,
-                documents.c.form_id.is_not(None)).order_by(documents.c.item_no, documents.c.id))
+                documents.c.form_id.in_(form_ids)).order_by(documents.c.item_no, documents.c.id))
             for row in rows:
                 found.setdefault(row.case_id, []).append(to_document(row, row.case_no))
     return found

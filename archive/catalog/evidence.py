@@ -33,6 +33,7 @@ LABELS = FACT_LABELS | {
     "depts": "参会部门", "parallel_group": "并联组", "submitted": "申报日期", "result_item": "办理结果件号",
     "assist_item": "协办单件号", "issue": "议定事项", "deadline": "期限", "closed": "办结日期",
     "closed_note": "办结说明", "login": "用户名", "role": "角色", "disabled": "停用", "password_digest": "密码",
+    "volume_no": "案卷号",
 }
 
 
@@ -97,6 +98,8 @@ def _move_case(state: ProvenState, case_no: str, d: dict) -> None:
     case = state.cases.setdefault(case_no, {})
     case["status"] = d.get("new")
     case["suspend_code"] = d.get("reason_code") if d.get("new") == CaseStatus.SUSPENDED else None
+    if "volume" in d:
+        case["volume_no"] = d["volume"]
 
 
 def _file_document(state: ProvenState, case_no: str, doc_id: int, d: dict) -> None:

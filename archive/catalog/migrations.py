@@ -98,10 +98,11 @@ def _v8_meetings(conn: Connection) -> None:
 
 def _v9_matter_steps_users_and_event_indexes(conn: Connection) -> None:
     metadata.create_all(conn, tables=[users])
+    _add_column(conn, "cases", "volume_no", "INTEGER")
     for column, ddl in (("submitted", "VARCHAR"), ("parallel_group", "VARCHAR NOT NULL DEFAULT ''"),
                         ("result_item", "INTEGER"), ("assist_item", "INTEGER")):
         _add_column(conn, "matters", column, ddl)
-    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_events_case_no ON events (case_no)"))
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_events_case_action ON events (case_no, action)"))
     conn.execute(text("CREATE INDEX IF NOT EXISTS ix_events_action ON events (action)"))
     conn.execute(text("CREATE INDEX IF NOT EXISTS ix_documents_form ON documents (form_id)"))
 

@@ -54,6 +54,8 @@ cases = Table(
     # Sealing (归档): when, and the event-chain head right after it.
     Column("sealed", String),
     Column("seal_head", String),
+    # Schema v9: the case's volume number (案卷号) among the cases sealed in its year with its 保管期限.
+    Column("volume_no", Integer),
     UniqueConstraint("year", "seq"),
 )
 
@@ -183,8 +185,9 @@ events = Table(
     Column("details", Text, nullable=False),
     Column("prev_hash", String, nullable=False),
     Column("hash", String, nullable=False),
-    # Schema v9: a case's log and the events of one kind are read without scanning the whole log.
-    Index("ix_events_case_no", "case_no"),
+    # Schema v9: a case's log, a case's events of some kinds and the events of one kind are read without
+    # scanning the whole log.
+    Index("ix_events_case_action", "case_no", "action"),
     Index("ix_events_action", "action"),
 )
 

@@ -30,8 +30,9 @@ case = "DB-{{year}}-{{seq:04d}}"   # 案件编号格式，年度顺序号
 [archive]
 retention = "永久"          # 默认保管期限：永久 / 定期30年 / 定期10年
 group = {group}          # 可读取档案的用户组；留空则只有所有者可读
-# 档号（DA/T 22）：全宗号-门类代码·年度-保管期限代码-机构（问题）代码-件号，归档时编定
-reference = "{{fonds}}-WS·{{year}}-{{retention}}-{{org}}-{{item:04d}}"
+# 档号：全宗号-门类代码·年度-保管期限代码-机构（问题）代码-案卷号-卷内件号，归档时编定
+# （DA/T 22 的分类层级；一事一档，每个案件为一卷，GB/T 9705 的案卷号使全库档号不重复）
+reference = "{{fonds}}-WS·{{year}}-{{retention}}-{{org}}-{{volume:04d}}-{{item:04d}}"
 org = "DB"                 # 机构（问题）代码
 
 [ocr]
@@ -51,8 +52,10 @@ cert = ""
 """
 
 
-# DA/T 22-2015 7.2 and DA/T 13-2022: 全宗号-档案门类代码·年度-保管期限代码-机构（问题）代码-件号.
-DEFAULT_REFERENCE = "{fonds}-WS·{year}-{retention}-{org}-{item:04d}"
+# DA/T 22-2015 7.2 and DA/T 13-2022: 全宗号-档案门类代码·年度-保管期限代码-机构（问题）代码, then, since each
+# case is one volume (一事一档, GB/T 9705), the volume's number (案卷号) and the item's within it: the number
+# of a case's items starts at 1, so without the volume two cases sealed in one year would share 档号.
+DEFAULT_REFERENCE = "{fonds}-WS·{year}-{retention}-{org}-{volume:04d}-{item:04d}"
 
 
 def _default_jobs() -> int:

@@ -146,10 +146,15 @@ def _toc(entries: list[DossierEntry]) -> list[TocRow]:
     return rows
 
 
-def _volume_reference(entries: list[DossierEntry]) -> str:
+def _volume_reference(archive: Archive, entries: list[DossierEntry]) -> str:
+    # The cover of a volume (GB/T 9705) carries the volume's 档号: what its items' 档号 share before their
+    # own number; under a pattern without a volume number, the range of its items'.
     refs = [e.reference for e in entries if e.reference]
     if not refs:
         return "（未归档，档号待编）"
+    volumes = {ref.rpartition("-")[0] for ref in refs}
+    if len(volumes) == 1 and "{volume" in archive.settings.reference:
+        return volumes.pop()
     return refs[0] if len(refs) == 1 else f"{refs[0]} 至 {refs[-1]}"
 
 
@@ -157,7 +162,7 @@ def _cover(archive: Archive, case: Case, entries: list[DossierEntry]) -> Cover:
     dates = sorted(e.date for e in entries)
     period = f"{dates[0]} 至 {dates[-1]}" if dates else ""
     return Cover(archive.settings.agency.name, CATEGORY_NAME, case.facts.project_name, case.facts.unit, period,
-                 len(entries), sum(e.pages for e in entries), case.retention, _volume_reference(entries))
+                 len(entries), sum(e.pages for e in entries), case.retention, _volume_reference(archive, entries))
 
 
 def _notes(archive: Archive, entries: list[DossierEntry], left_out: list[str], today: date) -> Notes:
@@ -193,7 +198,7 @@ def _packed(archive: Archive, volume: Path, entries: list[DossierEntry], handed:
                             next((g.doc_no for g in item.files if g.doc_no), ""),
                             "原件扫描件" if f.kind == DocKind.SIGNED else "电子件", f.pages)
                  for item in handed for f in item.files if f.state == DocState.FILED and f.kind in PACKED_KINDS]
-    reference = _volume_reference(entries) if any(e.reference for e in entries) else ""
+    reference = _volume_reference(archive, entries) if any(e.reference for e in entries) else ""
     whole = PackedFile(volume, DOSSIER_NAME, f"移交档案（案卷封面、卷内目录、{len(entries)} 件、卷内备考表）", "案卷",
                        reference)
     return [whole, *originals]

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from archive.base.environment import MISSING, environment
-from archive.base.errors import InputFileError
+from archive.base.errors import InputFileError, UsageError
 from archive.base.terms import DocKind, DocState
 from archive.casework.audit import audit_case
 from archive.casework.facts import credit_code_problem
@@ -152,8 +152,11 @@ def _source(facts: _Facts) -> Judged:
 def _reference_problem(facts: _Facts, case: Case, item: CaseItem) -> str | None:
     years = {int(y) for y in re.findall(r"(?<!\d)(\d{4})(?!\d)", item.reference or "")}
     sealed_year = int((case.sealed or facts.today.isoformat())[:4])
-    fits = [y for y in years if sealed_year <= y <= facts.today.year
-            and reference(facts.archive.settings, case.retention, y, item.archival_no) == item.reference]
+    try:
+        fits = [y for y in years if sealed_year <= y <= facts.today.year and item.reference == reference(
+            facts.archive.settings, case.retention, y, case.volume_no, item.archival_no)]
+    except UsageError:
+        fits = []  # a case sealed before 案卷号 were given, under a pattern that now asks for one
     if fits:
         return None
     return (f"{case.case_no} 件号{item.item_no:04d}：档号“{item.reference}”不符合 daiban.toml 的档号格式"
