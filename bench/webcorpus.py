@@ -675,6 +675,7 @@ class Writer:
         self.doc_rows: list[dict] = []
         self.event_rows: list[dict] = []
         self.doc_no_seq: Counter = Counter()
+        self.volumes: Counter = Counter()
         self.withdrawn: dict[int, str] = {}
         self.photo = photo_template()
         self.sentences = corpus.seed_sentences()
@@ -731,7 +732,7 @@ class Writer:
         row = {"id": plan.index + 1, "case_no": plan.case_no, "year": plan.year, "seq": plan.seq, **plan.facts,
                "status": S.REGISTERED, "suspend_code": None, "suspend_reason": None, "folder": folder,
                "retention": self.settings.retention, "opened": stamp, "updated": stamp, "sealed": None,
-               "seal_head": None}
+               "seal_head": None, "volume_no": None}
         roles = [(Role.MANAGER, *plan.manager), (Role.CONTACT, plan.unit.contact, plan.unit.phone)]
         roles += [(Role.AGENT, name, "") for name in plan.agents]
         crowd = [{"case_id": row["id"], "role": str(role), "name": name, "phone": phone, "since": stamp, "until": None}
@@ -935,16 +936,19 @@ class Writer:
         """归档: current items numbered in archival order with their 档号, the chain head kept (seal)."""
         current = [i for i in state.items.values() if not i.withdrawn]
         year = step.ts.year
+        self.volumes[(year, state.row["retention"])] += 1
+        volume = self.volumes[(year, state.row["retention"])]
         numbered = []
         for n, item in enumerate(sorted(current, key=archival_key), start=1):
-            ref = reference(self.settings, state.row["retention"], year, n)
+            ref = reference(self.settings, state.row["retention"], year, volume, n)
             item.row |= {"archival_no": n, "reference": ref}
             numbered.append([item.row["item_no"], n, ref])
         old = state.row["status"]
         self.event(step.ts, archivist, "case.archived", state.plan.case_no, old=old, new=S.ARCHIVED, year=year,
-                   references=numbered)
+                   volume=volume, references=numbered)
         stamp = step.ts.isoformat(timespec="seconds")
-        state.row |= {"status": S.ARCHIVED, "updated": stamp, "sealed": stamp, "seal_head": f"{self.seq}:{self.head}"}
+        state.row |= {"status": S.ARCHIVED, "updated": stamp, "sealed": stamp, "seal_head": f"{self.seq}:{self.head}",
+                      "volume_no": volume}
 
     def read(self, step: Step, state: CaseState | None, action: str, *args) -> None:
         """A recorded reading: of a case (by its team, an archivist or the auditor), or of the archive."""
