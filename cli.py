@@ -265,7 +265,7 @@ def user_add(login, name, role_name, credit_code, password_stdin):
     from archive.base.terms import UserRole
     from archive.casework.users import add_user
 
-    role = UserRole.parse(role_name)
+    role = UserRole.parse(role_name)  # before the password is asked for
     added = add_user(_archive(), login, name, role, _password(password_stdin), credit_code)
     click.echo(f"已添加用户 {added.login}（{added.name}，{added.role.label}）")
 
@@ -293,10 +293,9 @@ def user_list(as_json):
 @click.option("--credit-code", default="", help="改为企业账户时：本企业的统一社会信用代码")
 def user_role(login, role_name, credit_code):
     """修改用户的角色。"""
-    from archive.base.terms import UserRole
     from archive.casework.users import set_role
 
-    changed = set_role(_archive(), login, UserRole.parse(role_name), credit_code)
+    changed = set_role(_archive(), login, role_name, credit_code)
     click.echo(f"用户 {changed.login} 的角色已改为 {changed.role.label}")
 
 

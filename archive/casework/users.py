@@ -48,9 +48,18 @@ def _enterprise(role: UserRole, credit_code: str) -> str:
     return credit_code
 
 
-def add_user(archive: Archive, login: str, name: str, role: UserRole, password: str,
-             credit_code: str = "") -> User:
-    """Create an account (管理员 only); staff are named as cases name them, enterprises by credit code."""
+def _confirmed(password: str, confirm: str | None) -> str:
+    if confirm is not None and confirm != password:
+        raise ValidationError("两次输入的密码不一致，请重新输入")
+    return password
+
+
+def add_user(archive: Archive, login: str, name: str, role: UserRole | str, password: str,
+             credit_code: str = "", confirm: str | None = None) -> User:
+    """Create an account (管理员 only); staff are named as cases name them, enterprises by credit code; the
+    role by its code or Chinese name, the password typed twice when confirm is given."""
+    archive.require("user.added")
+    role, password = UserRole.parse(role), _confirmed(password, confirm)
     name = checked_text("姓名", name, limit=100).strip()
     if not name:
         raise UsageError("姓名不能为空（项目长、代办员须与案件中的姓名一致）")
@@ -59,26 +68,32 @@ def add_user(archive: Archive, login: str, name: str, role: UserRole, password: 
 
 
 def list_users(archive: Archive) -> list[User]:
-    """Every account (the listing is logged)."""
+    """Every account (the listing is logged; administrators only)."""
+    archive.require("users.listed")
     found = catalog_users.list_users(archive)
     record(archive, "users.listed", hits=len(found))
     return found
 
 
-def set_role(archive: Archive, login: str, role: UserRole, credit_code: str = "") -> User:
-    """Give an account another role (an enterprise account with its credit code)."""
+def set_role(archive: Archive, login: str, role: UserRole | str, credit_code: str = "") -> User:
+    """Give an account another role, by its code or Chinese name (an enterprise account with its credit code)."""
+    archive.require("user.changed")
+    role = UserRole.parse(role)
     catalog_users.get_user(archive, login)
     return catalog_users.change_user(archive, login, role=role, credit_code=_enterprise(role, credit_code.strip()))
 
 
-def set_password(archive: Archive, login: str, password: str) -> User:
-    """Set an account's password (the log keeps only a digest of its hash)."""
+def set_password(archive: Archive, login: str, password: str, confirm: str | None = None) -> User:
+    """Set an account's password (the log keeps only a digest of its hash), typed twice when confirm is given."""
+    archive.require("user.changed")
+    password = _confirmed(password, confirm)
     catalog_users.get_user(archive, login)
     return catalog_users.change_user(archive, login, password=_password(password, login))
 
 
 def set_disabled(archive: Archive, login: str, disabled: bool) -> User:
     """Disable an account (it can no longer log in; its history stays) or enable it again."""
+    archive.require("user.changed")
     current = catalog_users.get_user(archive, login)
     if current.active != disabled:
         raise UsageError(f"用户 {login} 已{'停用' if disabled else '启用'}")
