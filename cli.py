@@ -230,13 +230,15 @@ def config_set(key, value):
 @root_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址（对外服务请放在 HTTPS 反向代理之后）")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="端口")
-def serve_cmd(host, port):
+@click.option("--behind-proxy", is_flag=True,
+              help="在 HTTPS 反向代理之后运行：Cookie 仅经 HTTPS 发送，采信代理转发的客户端地址")
+def serve_cmd(host, port, behind_proxy):
     """启动网页界面（按 Ctrl-C 停止）：员工、档案员、审计和企业用浏览器登录使用。"""
     from archive.web.server import serve
 
     root = resolve_root(click.get_current_context().obj.get("root"))
     click.echo(f"daiban 网页界面：http://{host}:{port}/ （数据根目录 {root}；按 Ctrl-C 停止）")
-    serve(root, host, port)
+    serve(root, host, port, behind_proxy=behind_proxy)
 
 
 @main.group(cls=DaibanGroup)

@@ -7,6 +7,8 @@ import sqlite3
 import pytest
 from fixtures.web import PASSWORD, csrf_token, logged_in, make_world, new_app, post
 
+from archive.web.app import create_app
+
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
@@ -119,3 +121,20 @@ def test_every_page_that_shows_archive_data_records_who_saw_it(world, app):
         with sqlite3.connect(world.root / "daiban.sqlite") as db:
             after = db.execute("SELECT count(*) FROM events WHERE actor = '李明'").fetchone()[0]
         assert after > before, f"{url} was shown without being recorded"
+
+
+def test_behind_an_https_proxy_cookies_are_secure_and_the_forwarded_address_is_throttled(world):
+    app = create_app(world.root, behind_proxy=True)
+    client = app.test_client()
+    token = csrf_token(client.get("/login").text)
+    wrong = {"login": "audit", "password": "不对的密码不对的密码", "csrf_token": token}
+    for n in range(30):
+        client.post("/login", data=wrong | {"login": f"nobody{n}"}, headers={"X-Forwarded-For": "10.0.0.7"})
+    throttled = client.post("/login", data={"login": "audit", "password": PASSWORD, "csrf_token": token},
+                            headers={"X-Forwarded-For": "10.0.0.7"})
+    assert throttled.status_code == 429
+    done = client.post("/login", data={"login": "audit", "password": PASSWORD, "csrf_token": token},
+                       headers={"X-Forwarded-For": "10.0.0.8", "X-Forwarded-Proto": "https",
+                                # Over HTTPS the CSRF check also wants the page's own origin as referrer.
+                                "Referer": "https://localhost/login"})
+    assert done.status_code == 302 and "Secure" in done.headers["Set-Cookie"]

@@ -12,6 +12,7 @@ from flask import Flask, render_template, request
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from archive.base.errors import DaibanError, ExitCode
 from archive.catalog.session import Archive, open_archive
@@ -77,14 +78,16 @@ def _security_headers(response):
 
 
 def create_app(root: Path, *, converter: object | None = None, max_upload_mb: int = MAX_UPLOAD_MB,
-               secure_cookies: bool = False) -> Flask:
-    """The daiban web application on a data root, converting forms through converter when one is given."""
+               behind_proxy: bool = False) -> Flask:
+    """The daiban web application on a data root, converting forms through converter when one is given; behind
+    an HTTPS reverse proxy its cookies go over HTTPS only and the proxy's client address is trusted."""
     archive = open_archive(root, SERVICE_ACTOR)
     archive.converter = converter
     app = Flask(__name__)
     app.config.update(SECRET_KEY=web_secret_key(archive.root), MAX_CONTENT_LENGTH=max_upload_mb * 1024 * 1024,
                       SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
-                      SESSION_COOKIE_SECURE=secure_cookies, REMEMBER_COOKIE_HTTPONLY=True,
+                      SESSION_COOKIE_SECURE=behind_proxy, REMEMBER_COOKIE_SECURE=behind_proxy,
+                      REMEMBER_COOKIE_HTTPONLY=True,
                       REMEMBER_COOKIE_SAMESITE="Lax", WTF_CSRF_TIME_LIMIT=None, JSON_AS_ASCII=False)
     app.extensions["daiban"] = WebState(archive, LoginThrottle())
     CSRFProtect(app)
@@ -98,4 +101,7 @@ def create_app(root: Path, *, converter: object | None = None, max_upload_mb: in
     _register_errors(app)
     app.after_request(_security_headers)
     app.context_processor(lambda: {"nav_items": nav_items(), "can": can})
+    if behind_proxy:
+        # One proxy in front: its X-Forwarded-For is the client the login throttle counts.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
     return app

@@ -22,9 +22,11 @@ def _warm_up(converter: WarmConverter) -> None:
         pass
 
 
-def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, threads: int = THREADS) -> None:
-    """Serve daiban on host:port until interrupted; the warm LibreOffice ends with it."""
+def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, threads: int = THREADS,
+          behind_proxy: bool = False) -> None:
+    """Serve daiban on host:port until interrupted; the warm LibreOffice ends with it. Behind an HTTPS reverse
+    proxy, cookies are sent over HTTPS only and the proxy's client address and scheme are trusted."""
     with WarmConverter() as converter:
         threading.Thread(target=_warm_up, args=(converter,), daemon=True).start()
-        app = create_app(root, converter=converter)
+        app = create_app(root, converter=converter, behind_proxy=behind_proxy)
         waitress.serve(app, host=host, port=port, threads=threads, ident="daiban")
