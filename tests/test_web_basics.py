@@ -138,3 +138,12 @@ def test_behind_an_https_proxy_cookies_are_secure_and_the_forwarded_address_is_t
                                 # Over HTTPS the CSRF check also wants the page's own origin as referrer.
                                 "Referer": "https://localhost/login"})
     assert done.status_code == 302 and "Secure" in done.headers["Set-Cookie"]
+
+
+def test_the_shipped_libraries_are_served_from_daiban_itself(app):
+    client = app.test_client()
+    for path in ("vendor/htmx-2.0.8/htmx.min.js", "vendor/pdfjs-6.5.438/build/pdf.min.mjs",
+                 "vendor/pdfjs-6.5.438/build/pdf.worker.min.mjs", "vendor/pdfjs-6.5.438/web/pdf_viewer.mjs",
+                 "vendor/pdfjs-6.5.438/cmaps/UniGB-UCS2-H.bcmap", "js/viewer.mjs"):
+        response = client.get(f"/static/{path}")
+        assert response.status_code == 200 and len(response.data) > 1000, path
