@@ -5,7 +5,6 @@ nothing changes."""
 
 import datetime
 import shutil
-import sqlite3
 import subprocess
 import sys
 import zipfile
@@ -13,7 +12,17 @@ import zipfile
 import bagit
 import pytest
 from conftest import file_form, snapshot
-from fixtures.web import CHROMIUM, CHROMIUM_ARGS, PASSWORD, csrf_token, live_server, logged_in, make_world, new_app
+from fixtures.web import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PASSWORD,
+    csrf_token,
+    live_server,
+    logged_in,
+    make_world,
+    new_app,
+    query,
+)
 from playwright.sync_api import sync_playwright
 
 HTMX = {"HX-Request": "true"}
@@ -42,11 +51,6 @@ def world(tmp_path_factory):
 @pytest.fixture(scope="module")
 def app(world):
     return new_app(world)
-
-
-def query(world, sql: str, *args) -> list[tuple]:
-    with sqlite3.connect(world.root / "daiban.sqlite") as db:
-        return db.execute(sql, args).fetchall()
 
 
 def status(world, case_no: str) -> str:

@@ -4,11 +4,10 @@ download recorded as the enterprise's; another enterprise is refused every URL o
 
 import hashlib
 import json
-import sqlite3
 
 import pytest
 from conftest import snapshot
-from fixtures.web import csrf_token, logged_in, make_world, new_app
+from fixtures.web import csrf_token, logged_in, make_world, new_app, query
 
 
 @pytest.fixture(scope="module")
@@ -27,11 +26,6 @@ def world(tmp_path_factory):
 @pytest.fixture(scope="module")
 def app(world):
     return new_app(world)
-
-
-def query(world, sql: str, *args) -> list[tuple]:
-    with sqlite3.connect(world.root / "daiban.sqlite") as db:
-        return db.execute(sql, args).fetchall()
 
 
 def doc_id(world, form_id: str) -> int:
