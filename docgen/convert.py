@@ -4,6 +4,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +22,10 @@ FONTCONFIG_FILE = Path(__file__).resolve().parent / "fontconfig" / "fonts.conf"
 # The QR code must reach the PDF untouched: lossless (no JPEG blur) and not resampled to 300 dpi.
 PDF_FILTER = ('pdf:writer_pdf_Export:{"UseLosslessCompression":{"type":"boolean","value":"true"},'
               '"ReduceImageResolution":{"type":"boolean","value":"false"}}')
+# How LibreOffice runs for daiban, cold or kept warm: no window, no first-start wizard, no recovery.
+SOFFICE_FLAGS = ("--headless", "--invisible", "--nologo", "--norestore", "--nolockcheck", "--nodefault")
+# A .docx is a zip archive: LibreOffice turns an empty or truncated one into a blank page without a word.
+ZIP_SUFFIXES = (".docx", ".docm", ".dotx")
 BASE_TIMEOUT_S = 60.0
 PER_FILE_TIMEOUT_S = 10.0
 STDERR_TAIL = 600
@@ -53,26 +58,32 @@ def convert_to_pdf(docx_files: Sequence[Path], out_dir: Path, *, timeout: float 
     """
     if converter is not None:
         return converter.convert(docx_files, out_dir, timeout=timeout)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
     sources = _check_sources(docx_files)
     if not sources:
         return []
     executable = soffice or find_soffice()
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     limit = default_timeout(len(sources)) if timeout is None else timeout
     # The private profile lives beside the output, inside the caller's scratch folder, so a killed
     # run leaves nothing in /tmp.
     with tempfile.TemporaryDirectory(prefix=".pdf-", dir=out_dir) as staging:
         profile = Path(staging) / ".profile"
         _run(soffice_command(executable, profile, Path(staging), sources), limit, sources)
-        produced = [Path(staging) / f"{source.stem}.pdf" for source in sources]
-        failed = [source for source, pdf in zip(sources, produced, strict=True) if not _nonempty(pdf)]
-        if failed:
-            names = "、".join(str(f) for f in failed)
-            raise ConversionError(f"LibreOffice 没有为以下文件生成 PDF：{names}", failed)
-        targets = [out_dir / pdf.name for pdf in produced]
-        for pdf, target in zip(produced, targets, strict=True):
-            os.replace(pdf, target)
+        return publish(sources, Path(staging), out_dir)
+
+
+def publish(sources: list[Path], staging: Path, out_dir: Path, reported: frozenset[str] = frozenset()) -> list[Path]:
+    """Move each source's PDF from staging into out_dir once every one exists, is not empty and was not reported
+    failed; else a ConversionError naming the files, and nothing lands in out_dir."""
+    produced = [staging / f"{source.stem}.pdf" for source in sources]
+    failed = [source for source, pdf in zip(sources, produced, strict=True)
+              if str(source) in reported or not _nonempty(pdf)]
+    if failed:
+        raise ConversionError(f"LibreOffice 没有为以下文件生成 PDF：{'、'.join(str(f) for f in failed)}", failed)
+    targets = [out_dir / pdf.name for pdf in produced]
+    for pdf, target in zip(produced, targets, strict=True):
+        os.replace(pdf, target)
     return targets
 
 
@@ -81,7 +92,7 @@ def soffice_command(executable: str, profile: Path, out_dir: Path, sources: Sequ
     return [
         executable,
         f"-env:UserInstallation={profile.as_uri()}",
-        "--headless", "--invisible", "--nologo", "--norestore", "--nolockcheck", "--nodefault",
+        *SOFFICE_FLAGS,
         "--convert-to", PDF_FILTER,
         "--outdir", str(out_dir),
         *(str(s) for s in sources),
@@ -102,6 +113,9 @@ def _check_sources(docx_files: Sequence[Path]) -> list[Path]:
     clashes = sorted({stem for stem in stems if stems.count(stem) > 1})
     if clashes:
         raise UsageError(f"同一批转换中有同名文件（PDF 会互相覆盖）：{'、'.join(clashes)}")
+    broken = [s for s in sources if s.suffix.lower() in ZIP_SUFFIXES and not zipfile.is_zipfile(s)]
+    if broken:
+        raise ConversionError(f"以下文件不是有效的 Word 文档（为空或已损坏），无法转换为 PDF：{_names(broken)}", broken)
     return sources
 
 

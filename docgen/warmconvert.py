@@ -19,7 +19,6 @@ import tempfile
 import threading
 import time
 import uuid
-import zipfile
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -28,12 +27,13 @@ from archive.base.errors import ExternalToolError
 from archive.base.processes import child_environment, guarded, kill_group
 from docgen.convert import (
     PDF_FILTER,
+    SOFFICE_FLAGS,
     STDERR_TAIL,
     _check_sources,
     _names,
-    _nonempty,
     default_timeout,
     find_soffice,
+    publish,
     soffice_environment,
 )
 from docgen.errors import ConversionError
@@ -47,7 +47,6 @@ START_TIMEOUT_S = 60.0
 CLOSE_WAIT_S = 10.0
 CONNECT_POLL_S = 0.02
 READ_CHUNK = 65536
-ZIP_SUFFIXES = (".docx", ".docm", ".dotx")
 
 
 class _OfficeDied(Exception):
@@ -108,13 +107,12 @@ class WarmConverter:
         sources = _check_sources(docx_files)
         if not sources:
             return []
-        _refuse_non_zip(sources)
         out_dir = Path(out_dir)
         out_dir.mkdir(parents=True, exist_ok=True)
         limit = default_timeout(len(sources)) if timeout is None else timeout
         with self._lock, tempfile.TemporaryDirectory(prefix=".pdf-", dir=out_dir) as staging:
             failed = self._run_job(sources, Path(staging), limit)
-            return _publish(sources, Path(staging), out_dir, failed)
+            return publish(sources, Path(staging), out_dir, frozenset(failed))
 
     def close(self) -> None:
         """Stop the office and remove its profile; the converter cannot be used afterwards."""
@@ -295,25 +293,6 @@ class _Office:
         return text[-STDERR_TAIL:].strip()
 
 
-def _publish(sources: list[Path], staging: Path, out_dir: Path, reported: set[str]) -> list[Path]:
-    produced = [staging / f"{source.stem}.pdf" for source in sources]
-    failed = [source for source, pdf in zip(sources, produced, strict=True)
-              if str(source) in reported or not _nonempty(pdf)]
-    if failed:
-        raise ConversionError(f"LibreOffice 没有为以下文件生成 PDF：{'、'.join(str(f) for f in failed)}", failed)
-    targets = [out_dir / pdf.name for pdf in produced]
-    for pdf, target in zip(produced, targets, strict=True):
-        os.replace(pdf, target)
-    return targets
-
-
-def _refuse_non_zip(sources: list[Path]) -> None:
-    # LibreOffice turns an empty or truncated .docx into a blank page without a word: a .docx is a zip archive.
-    broken = [s for s in sources if s.suffix.lower() in ZIP_SUFFIXES and not zipfile.is_zipfile(s)]
-    if broken:
-        raise ConversionError(f"以下文件不是有效的 Word 文档（为空或已损坏），无法转换为 PDF：{_names(broken)}", broken)
-
-
 def _uno_missing() -> ExternalToolError:
     return ExternalToolError(
         f"找不到带 UNO 模块的 {UNO_PYTHON}，无法启动常驻 LibreOffice：请安装 Debian 软件包 {UNO_PACKAGE}"
@@ -352,7 +331,7 @@ def _find_office(group: int) -> int | None:
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             stat = _stat(int(entry.name))
-            if stat and stat[0] == OFFICE_BINARY and stat[1] not in "ZX" and stat[2] == group:
+            if stat and stat[0] == OFFICE_BINARY and _running_in_group(int(entry.name), group):
                 return int(entry.name)
     return None
 
@@ -368,8 +347,7 @@ def _serve(argv: list[str]) -> int:
         _say({"error": "no_uno"})
         return 1
     # The office's stdout must not reach ours: that pipe carries only the answers.
-    office = subprocess.Popen([executable, f"-env:UserInstallation={profile_uri}", "--headless", "--invisible",
-                               "--nologo", "--norestore", "--nolockcheck", "--nodefault",
+    office = subprocess.Popen([executable, f"-env:UserInstallation={profile_uri}", *SOFFICE_FLAGS,
                                f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
     desktop = _connect(uno, office, pipe)

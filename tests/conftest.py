@@ -66,6 +66,22 @@ def use_sample_library(root: Path) -> None:
     shutil.copyfile(SAMPLE_LIBRARY, root / "matters.toml")
 
 
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    """A root for the web tests of one module (tests/fixtures/web.py): two cases, an account of every role."""
+    from fixtures.web import make_world  # it imports this module: loaded only by the tests that want it
+
+    return make_world(tmp_path_factory.mktemp("web"))
+
+
+@pytest.fixture(scope="module")
+def app(world):
+    """The web application on the module's world."""
+    from fixtures.web import new_app
+
+    return new_app(world)
+
+
 @pytest.fixture
 def case_no(daiban) -> str:
     """A case opened from the sample project facts."""

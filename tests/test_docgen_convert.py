@@ -91,3 +91,14 @@ def test_inputs_are_checked_before_starting(rendered, tmp_path):
     with pytest.raises(UsageError, match="同名"):
         convert_to_pdf([rendered, twin / rendered.name], tmp_path / "pdf")
     assert convert_to_pdf([], tmp_path / "pdf") == []
+
+
+def test_an_empty_or_truncated_docx_is_refused_by_name_before_libreoffice_runs(rendered, tmp_path):
+    # LibreOffice itself turns them into a blank page and reports success.
+    empty, cut = tmp_path / "空白.docx", tmp_path / "截断.docx"
+    empty.write_bytes(b"")
+    cut.write_bytes(rendered.read_bytes()[:200])
+    with pytest.raises(ConversionError) as caught:
+        convert_to_pdf([rendered, empty, cut], tmp_path / "pdf", soffice="/nonexistent/soffice")
+    assert caught.value.failed == [empty.resolve(), cut.resolve()] and "空白.docx" in caught.value.message
+    assert list((tmp_path / "pdf").iterdir()) == []

@@ -19,6 +19,7 @@ from docx.oxml.ns import qn
 from fixtures.docgen.builders import ENTRUST, UNIT, build_template, entrust_body, entrust_context
 from fixtures.docgen.builders import PROJECT as PROJECT_NAME
 from fixtures.docgen.pdftools import decode_qr, page_count, pdf_text, squeeze
+from test_docgen_convert import processes_mentioning
 
 from archive.base.errors import ExternalToolError
 from docgen import warmconvert
@@ -63,20 +64,6 @@ def rendered(tmp_path) -> Path:
 def warm(tmp_path):
     with WarmConverter(workdir=tmp_path / "office") as converter:
         yield converter
-
-
-def processes_mentioning(text: str) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
-        try:
-            cmdline = (entry / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if text.encode() in cmdline:
-            found.append(int(entry.name))
-    return found
 
 
 def running(pid: int) -> bool:

@@ -14,22 +14,10 @@ from fixtures.web import (
     csrf_token,
     live_server,
     logged_in,
-    make_world,
-    new_app,
 )
 from playwright.sync_api import sync_playwright
 
 NEW_PASSWORD = "另一个足够长的密码-2027"
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    return make_world(tmp_path_factory.mktemp("webadmin"))
-
-
-@pytest.fixture(scope="module")
-def app(world):
-    return new_app(world)
 
 
 def user_rows(world) -> list[tuple]:

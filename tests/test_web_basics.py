@@ -4,20 +4,9 @@ rights of each role on pages and downloads, byte ranges for the PDF viewer, ever
 import re
 import sqlite3
 
-import pytest
-from fixtures.web import PASSWORD, csrf_token, logged_in, make_world, new_app, post
+from fixtures.web import PASSWORD, csrf_token, logged_in, post
 
 from archive.web.app import create_app
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    return make_world(tmp_path_factory.mktemp("web"))
-
-
-@pytest.fixture(scope="module")
-def app(world):
-    return new_app(world)
 
 
 def events(world, action: str) -> list[tuple[str, str]]:

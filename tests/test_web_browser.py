@@ -9,7 +9,7 @@ import sys
 
 import pytest
 from conftest import PROJECT
-from fixtures.web import ACCOUNTS, CHROMIUM, CHROMIUM_ARGS, PASSWORD, live_server, make_world
+from fixtures.web import ACCOUNTS, CHROMIUM, CHROMIUM_ARGS, PASSWORD, live_server
 from playwright.sync_api import sync_playwright
 from pypdf import PdfReader
 
@@ -20,11 +20,6 @@ from bench.scans import write_scan  # noqa: E402
 
 pytestmark = pytest.mark.slow
 LANDING = {"admin": "工作台", "liming": "工作台", "clerk": "工作台", "audit": "工作台", "company": "我的项目"}
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    return make_world(tmp_path_factory.mktemp("browser"))
 
 
 @pytest.fixture(scope="module")

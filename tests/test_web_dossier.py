@@ -20,7 +20,6 @@ from fixtures.web import (
     live_server,
     logged_in,
     make_world,
-    new_app,
     query,
 )
 from playwright.sync_api import sync_playwright
@@ -46,11 +45,6 @@ def world(tmp_path_factory):
     for name in ("entrust", "terminate"):
         file_form(daiban, world.theirs, folder, name, "--signed")
     return world
-
-
-@pytest.fixture(scope="module")
-def app(world):
-    return new_app(world)
 
 
 def status(world, case_no: str) -> str:

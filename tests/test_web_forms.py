@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 from conftest import snapshot
-from fixtures.web import CHROMIUM, CHROMIUM_ARGS, PASSWORD, csrf_token, live_server, logged_in, make_world, new_app
+from fixtures.web import CHROMIUM, CHROMIUM_ARGS, PASSWORD, csrf_token, live_server, logged_in, make_world
 from playwright.sync_api import sync_playwright
 from pypdf import PdfReader
 
@@ -21,11 +21,6 @@ def world(tmp_path_factory):
     made = make_world(tmp_path_factory.mktemp("forms"))
     made.daiban("matter", "add", made.ours, "--name", "企业投资项目备案")
     return made
-
-
-@pytest.fixture(scope="module")
-def app(world):
-    return new_app(world)
 
 
 def token_of(client) -> str:

@@ -7,7 +7,7 @@ import json
 
 import pytest
 from conftest import snapshot
-from fixtures.web import csrf_token, logged_in, make_world, new_app, query
+from fixtures.web import csrf_token, logged_in, make_world, query
 
 
 @pytest.fixture(scope="module")
@@ -21,11 +21,6 @@ def world(tmp_path_factory):
            "--dept", "晋城市规划和自然资源局", "--no-assist")
     daiban("matter", "accept", world.ours, "1", "--date", "2026-11-02")
     return world
-
-
-@pytest.fixture(scope="module")
-def app(world):
-    return new_app(world)
 
 
 def doc_id(world, form_id: str) -> int:

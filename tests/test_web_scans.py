@@ -24,16 +24,6 @@ from bench.scans import write_scan
 PROJECT_NAME = "晋城市新能源装备制造产业园项目"
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    return make_world(tmp_path_factory.mktemp("scans"))
-
-
-@pytest.fixture(scope="module")
-def app(world):
-    return new_app(world)
-
-
 def token_of(client) -> str:
     """The CSRF token, from a page whose showing records nothing (so snapshots stay comparable)."""
     return csrf_token(client.get("/scans").text)

@@ -56,11 +56,6 @@ def world(tmp_path_factory):
     return world
 
 
-@pytest.fixture(scope="module")
-def app(world):
-    return new_app(world)
-
-
 def titles(client, query: str) -> list[str]:
     page = client.get(f"/search?{query}")
     assert page.status_code == 200, page.text

@@ -82,30 +82,22 @@ def case_unreachable(case_no: str) -> AccessError:
 
 
 def _reaches(conn: Connection, access: Access, case_no: str) -> bool:
-    row = conn.execute(select(cases.c.id, cases.c.status, cases.c.credit_code)
-                       .where(cases.c.case_no == case_no)).first()
-    if row is None:
-        return access.reads_all
+    # The same rule as the listings' (case_clause), so that what a user is refused is what they are not shown.
     if access.reads_all:
         return True
-    if access.role == UserRole.ENTERPRISE:
-        own = bool(access.credit_code) and row.credit_code == access.credit_code
-        return own and row.status != CaseStatus.AGENCY_FILE
-    if row.status == CaseStatus.AGENCY_FILE:
-        return True
-    return access.name in _current_team(conn, row.id)
-
-
-def _current_team(conn: Connection, case_id: int) -> set[str]:
-    return set(conn.execute(select(people.c.name).where(
-        people.c.case_id == case_id, people.c.until.is_(None),
-        people.c.role.in_([Role.MANAGER, Role.AGENT]))).scalars())
+    found = select(cases.c.id).where(cases.c.case_no == case_no, case_clause(access))
+    return conn.execute(found).first() is not None
 
 
 @cache
 def _handover_forms() -> frozenset[str]:
     # The shipped catalog of forms does not change while daiban runs.
     return frozenset(spec.id for spec in load_catalog().forms.values() if spec.handover)
+
+
+@cache
+def _internal_forms() -> tuple[str, ...]:
+    return tuple(sorted(set(load_catalog().forms) - _handover_forms()))
 
 
 def sees_review_queue(access: Access) -> bool:
@@ -115,9 +107,7 @@ def sees_review_queue(access: Access) -> bool:
 
 def hidden_forms(access: Access) -> tuple[str, ...]:
     """The forms a user may not see in search results: the internal ones, for an enterprise."""
-    if access.role != UserRole.ENTERPRISE:
-        return ()
-    return tuple(sorted(set(load_catalog().forms) - _handover_forms()))
+    return _internal_forms() if access.role == UserRole.ENTERPRISE else ()
 
 
 def handed_over(form_id: str | None) -> bool:
@@ -126,7 +116,7 @@ def handed_over(form_id: str | None) -> bool:
     return form_id is None or form_id in _handover_forms()
 
 
-def _document_reachable(conn: Connection, access: Access, doc_id: int) -> bool:
+def _document_reachable(conn: Connection, doc_id: int) -> bool:
     row = conn.execute(select(documents.c.form_id, documents.c.state).where(documents.c.id == doc_id)).first()
     return row is not None and row.state == DocState.FILED and handed_over(row.form_id)
 
@@ -140,7 +130,7 @@ def check(conn: Connection, access: Access, action: str, case_no: str | None, do
         raise AccessError(f"您的角色（{access.role.label}）无权进行此操作：{action}")
     if case_no is not None and not _reaches(conn, access, case_no):
         raise case_unreachable(case_no)
-    if access.role == UserRole.ENTERPRISE and doc_id is not None and not _document_reachable(conn, access, doc_id):
+    if access.role == UserRole.ENTERPRISE and doc_id is not None and not _document_reachable(conn, doc_id):
         raise AccessError("该文件不在移交给企业的材料之内，或您无权访问")
 
 

@@ -11,7 +11,7 @@ from archive.base.errors import NotFoundError, TransitionError, UsageError
 from archive.base.terms import CaseStatus, DocState, MatterStatus, Role
 from archive.catalog import events, outbox
 from archive.catalog.access import case_clause
-from archive.catalog.engine import BATCH
+from archive.catalog.engine import batches
 from archive.catalog.evidence import case_record
 from archive.catalog.lifecycle import step_to
 from archive.catalog.schema import cases, documents, matters, people
@@ -186,30 +186,37 @@ def get_case(archive: Archive, case_no: str) -> Case:
         return load_case(conn, case_no)
 
 
+def _listing(archive: Archive, status: str | None, manager: str | None):
+    """The cases the user may reach, of a status (the 机构文件 only when asked for by its status) and a current
+    项目长: what every listing starts from."""
+    query = select(cases).where(cases.c.status == status if status else cases.c.status != CaseStatus.AGENCY_FILE)
+    if (reachable := case_clause(archive.access)) is not None:
+        query = query.where(reachable)
+    if manager:
+        query = query.where(cases.c.id.in_(select(people.c.case_id).where(
+            people.c.role == Role.MANAGER, people.c.name == manager, people.c.until.is_(None))))
+    return query
+
+
 def list_cases(archive: Archive, status: str | None = None, manager: str | None = None,
                year: int | None = None, statuses: tuple[str, ...] | None = None) -> list[Case]:
     """Return cases in number order, filtered by status (or any of statuses), 项目长 and year; the 机构文件 only
     when asked for by its status."""
-    query = select(cases).order_by(cases.c.year, cases.c.seq)
-    query = query.where(cases.c.status == status if status else cases.c.status != CaseStatus.AGENCY_FILE)
+    query = _listing(archive, status, manager).order_by(cases.c.year, cases.c.seq)
     if statuses is not None:
         query = query.where(cases.c.status.in_(statuses))
-    if (reachable := case_clause(archive.access)) is not None:
-        query = query.where(reachable)
     if year:
         query = query.where(cases.c.year == year)
     with archive.read() as conn:
-        found = _with_people(conn, conn.execute(query).all())
-    return [c for c in found if not manager or c.facts.manager == manager]
+        return _with_people(conn, conn.execute(query).all())
 
 
 def _with_people(conn: Connection, rows) -> list[Case]:
     """Cases from their rows, the people of all of them read in one query a batch."""
     on_case: dict[int, list[Person]] = {}
     ids = [r.id for r in rows]
-    for start in range(0, len(ids), BATCH):
-        for r in conn.execute(select(people).where(people.c.case_id.in_(ids[start:start + BATCH]))
-                              .order_by(people.c.id)):
+    for batch in batches(ids):
+        for r in conn.execute(select(people).where(people.c.case_id.in_(batch)).order_by(people.c.id)):
             on_case.setdefault(r.case_id, []).append(Person(r.role, r.name, r.phone, r.since, r.until))
     return [_to_case(conn, r, on_case.get(r.id, [])) for r in rows]
 
@@ -234,12 +241,7 @@ def case_page(archive: Archive, status: str | None = None, manager: str | None =
               offset: int = 0, limit: int = 50) -> CasePage:
     """A page of the cases the user may reach, newest first, by status, current 项目长 and a fragment of the
     number, project or unit (the people of the page read in one query)."""
-    query = select(cases).where(cases.c.status == status if status else cases.c.status != CaseStatus.AGENCY_FILE)
-    if (reachable := case_clause(archive.access)) is not None:
-        query = query.where(reachable)
-    if manager:
-        query = query.where(cases.c.id.in_(select(people.c.case_id).where(
-            people.c.role == Role.MANAGER, people.c.name == manager, people.c.until.is_(None))))
+    query = _listing(archive, status, manager)
     if text.strip():
         like = f"%{text.strip()}%"
         query = query.where(cases.c.case_no.like(like) | cases.c.project_name.like(like) | cases.c.unit.like(like))

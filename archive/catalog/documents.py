@@ -10,11 +10,9 @@ from sqlalchemy import func, select
 from archive.base.errors import NotFoundError
 from archive.base.terms import OPEN_STATUSES, DocKind, DocState
 from archive.catalog.cases import case_row
-from archive.catalog.engine import BATCH
+from archive.catalog.engine import BATCH, batches
 from archive.catalog.schema import cases, documents, items, people
 from archive.catalog.session import Archive
-
-BATCH_SIZE = 500
 
 
 @dataclass(frozen=True)
@@ -162,9 +160,9 @@ def form_copies_of_cases(archive: Archive, case_ids: list[int],
     columns = [c for c in documents.c if c.name != "text"]
     found: dict[int, list[FiledDocument]] = {}
     with archive.read() as conn:
-        for start in range(0, len(case_ids), BATCH):
+        for batch in batches(case_ids):
             rows = conn.execute(select(*columns, cases.c.case_no).join(cases).where(
-                documents.c.case_id.in_(case_ids[start:start + BATCH]), documents.c.state == DocState.FILED,
+                documents.c.case_id.in_(batch), documents.c.state == DocState.FILED,
                 documents.c.form_id.in_(form_ids)).order_by(documents.c.item_no, documents.c.id))
             for row in rows:
                 found.setdefault(row.case_id, []).append(to_document(row, row.case_no))
@@ -285,11 +283,11 @@ def index_sources(archive: Archive, doc_ids: Sequence[int] | None = None) -> Ite
                     cases.c.credit_code)
              .join(cases).where(documents.c.state == DocState.FILED).order_by(documents.c.id))
     ids = list(doc_ids) if doc_ids is not None else None
-    chunks = [ids[i:i + BATCH_SIZE] for i in range(0, len(ids), BATCH_SIZE)] if ids is not None else [None]
+    chunks = list(batches(ids)) if ids is not None else [None]
     with archive.read() as conn:
         for chunk in chunks:
             batch_query = query if chunk is None else query.where(documents.c.id.in_(chunk))
-            result = conn.execution_options(yield_per=BATCH_SIZE).execute(batch_query)
+            result = conn.execution_options(yield_per=BATCH).execute(batch_query)
             for rows in result.partitions():
                 names = _people_names(conn, {r.case_id for r in rows})
                 yield from (IndexSource(to_document(r, r.case_no), r.project_name, r.unit,

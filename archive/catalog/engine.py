@@ -1,5 +1,6 @@
 """Connections to the catalog: SQLite in WAL mode, full sync, foreign keys, writers that queue."""
 
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
@@ -10,6 +11,12 @@ from sqlalchemy.engine import Engine
 ACCESS_KEY = "daiban.access"
 # Ids per IN (...) list when many rows are read at once: far below SQLite's limit on bound parameters.
 BATCH = 500
+
+
+def batches(values: Sequence, size: int = BATCH) -> Iterator[Sequence]:
+    """The values a batch at a time (an IN list per query, a few files at a time)."""
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
 
 
 def make_engine(path: Path) -> Engine:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from archive.catalog.access import check
-from archive.catalog.engine import ACCESS_KEY, BATCH
+from archive.catalog.engine import ACCESS_KEY, batches
 from archive.catalog.schema import events, meta
 
 if TYPE_CHECKING:  # the session appends the first event, so it imports this module
@@ -171,9 +171,8 @@ def read_actions(archive: Archive, actions: tuple[str, ...], case_no: str | None
             return [_row_to_event(r) for r in conn.execute(query.order_by(events.c.seq))]
     found = []
     with archive.read() as conn:
-        for start in range(0, len(case_nos), BATCH):
-            batch = query.where(events.c.case_no.in_(case_nos[start:start + BATCH]))
-            found += [_row_to_event(r) for r in conn.execute(batch)]
+        for batch in batches(case_nos):
+            found += [_row_to_event(r) for r in conn.execute(query.where(events.c.case_no.in_(batch)))]
     return sorted(found, key=lambda e: e.seq)
 
 
@@ -198,9 +197,9 @@ def case_chain_problems(conn: Connection, case_no: str) -> list[str]:
     near = {s - 1 for s in seqs} | {s + 1 for s in seqs}
     around = {}
     wanted = sorted(near - seqs)
-    for start in range(0, len(wanted), BATCH):
+    for batch in batches(wanted):
         for row in conn.execute(select(events.c.seq, events.c.hash, events.c.prev_hash)
-                                .where(events.c.seq.in_(wanted[start:start + BATCH]))):
+                                .where(events.c.seq.in_(batch))):
             around[row.seq] = row
     around |= {r.seq: r for r in rows}
     last = conn.execute(select(events.c.seq).order_by(events.c.seq.desc()).limit(1)).scalar() or 0

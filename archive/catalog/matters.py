@@ -10,7 +10,7 @@ from archive.base.errors import NotFoundError
 from archive.base.terms import STAGES, MatterStatus
 from archive.catalog import events
 from archive.catalog.cases import case_row
-from archive.catalog.engine import BATCH
+from archive.catalog.engine import batches
 from archive.catalog.evidence import MATTER_STEPS, matter_record
 from archive.catalog.schema import matters
 from archive.catalog.session import Archive
@@ -98,9 +98,8 @@ def matters_of_cases(archive: Archive, case_ids: list[int]) -> dict[int, list[Ma
     """The matters of many cases by case id, each list in stage order, a batch of cases per query."""
     found: dict[int, list[Matter]] = {}
     with archive.read() as conn:
-        for start in range(0, len(case_ids), BATCH):
-            rows = conn.execute(select(matters).where(matters.c.case_id.in_(case_ids[start:start + BATCH]))
-                                .order_by(matters.c.id))
+        for batch in batches(case_ids):
+            rows = conn.execute(select(matters).where(matters.c.case_id.in_(batch)).order_by(matters.c.id))
             for row in rows:
                 found.setdefault(row.case_id, []).append(_to_matter(row))
     return {case_id: sorted(listed, key=lambda m: STAGES.index(m.stage)) for case_id, listed in found.items()}

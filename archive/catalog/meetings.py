@@ -9,7 +9,7 @@ from archive.base.errors import NotFoundError, UsageError
 from archive.base.terms import DocState
 from archive.catalog import events
 from archive.catalog.cases import case_row
-from archive.catalog.engine import BATCH
+from archive.catalog.engine import batches
 from archive.catalog.schema import cases, decisions, documents, items, meetings
 from archive.catalog.session import Archive
 
@@ -170,9 +170,8 @@ def decisions_of_cases(archive: Archive, case_ids: list[int]) -> dict[str, list[
     """The decisions of many cases' meetings by case number, a batch of cases per query."""
     found: dict[str, list[Decision]] = {}
     with archive.read() as conn:
-        for start in range(0, len(case_ids), BATCH):
-            rows = conn.execute(_decision_query().where(meetings.c.case_id.in_(case_ids[start:start + BATCH]))
-                                .order_by(decisions.c.id))
+        for batch in batches(case_ids):
+            rows = conn.execute(_decision_query().where(meetings.c.case_id.in_(batch)).order_by(decisions.c.id))
             for row in rows:
                 found.setdefault(row.case_no, []).append(_decision(row))
     return found

@@ -8,14 +8,16 @@ scans keep their OCR text.
 
 import logging
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 
 from docx.opc.exceptions import PackageNotFoundError
 
+from archive.catalog.engine import batches
 from archive.catalog.session import Archive
 from archive.catalog.texts import OldText, old_texts, replace_texts
 from archive.content.text import extract_text
 
+# Texts read again between two catalog writes.
 BATCH = 200
 READER = "版面/表格逐格（daiban 文字版本 1）"
 Progress = Callable[[int, int | None], None]
@@ -38,16 +40,11 @@ def _read(archive: Archive, old: OldText) -> str | None:
         return None
 
 
-def _batches(items: Sequence[OldText]) -> Iterator[Sequence[OldText]]:
-    for start in range(0, len(items), BATCH):
-        yield items[start:start + BATCH]
-
-
 def reread_texts(archive: Archive, progress: Progress | None = None) -> int:
     """Read again every stored text an earlier daiban read the old way; return how many changed."""
     pending = old_texts(archive)
     done = changed = 0
-    for batch in _batches(pending):
+    for batch in batches(pending, BATCH):
         read = [(old, _read(archive, old)) for old in batch]
         changed += replace_texts(archive, [(old, text) for old, text in read if text is not None], READER)
         done += len(batch)
