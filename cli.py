@@ -18,7 +18,15 @@ from pathlib import Path
 import click
 
 from archive.base.errors import DaibanError, ExitCode, storage_error
-from archive.base.terms import CATEGORIES, SUSPEND_REASONS, CaseStatus, DocKind, DocState
+from archive.base.terms import (
+    CATEGORIES,
+    EVALUATION_METHODS,
+    RATINGS,
+    SUSPEND_REASONS,
+    CaseStatus,
+    DocKind,
+    DocState,
+)
 from archive.base.text import readable
 from archive.dataroot.folders import resolve_root
 
@@ -667,7 +675,7 @@ def report_quarter(quarter, xlsx_path, with_form, sets, data_file, as_json):
     _table("逾期的时限", ["时限", "逾期次数"], [list(r) for r in found.overdue])
     _table("中止情形", ["中止情形", "次数"], [list(r) for r in found.suspensions])
     _print_interactions(f"政企互动活动（{len(found.interactions)} 次）", found.interactions)
-    _table("服务评价", ["评价对象", "评价内容", "满意", "基本满意", "不满意"],
+    _table("服务评价", ["评价对象", "评价内容", *RATINGS],
            [[r.subject, r.aspect, *r.counts] for r in found.ratings])
     if found.form:
         _print_generated([found.form])
@@ -715,7 +723,7 @@ def interaction_list(quarter, as_json):
     _print_interactions(f"{quarter} 政企互动活动", found)
 
 
-RATING = click.Choice(["满意", "基本满意", "不满意"])
+RATING = click.Choice(RATINGS)
 
 
 @main.group()
@@ -733,7 +741,7 @@ def evaluate():
 @click.option("--dept-efficiency", type=RATING, help="审批部门及窗口工作人员：办事效率")
 @click.option("--dept-quality", type=RATING, help="审批部门及窗口工作人员：服务质量")
 @click.option("--method", default="书面评价", show_default=True,
-              type=click.Choice(["书面评价", "网上评价", "电话回访", "会议座谈"]), help="评价方式")
+              type=click.Choice(EVALUATION_METHODS), help="评价方式")
 @click.option("--comments", default="", help="意见和建议")
 @click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="评价日期 YYYY-MM-DD（默认今天）")
 def evaluate_enterprise(case_no, attitude, efficiency, quality, dept_attitude, dept_efficiency, dept_quality,

@@ -2,6 +2,7 @@
 
 import tomllib
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from archive.base.errors import NotFoundError, UsageError
@@ -130,8 +131,9 @@ def _form(form_id: str, raw: dict) -> FormSpec:
     )
 
 
+@cache
 def load_catalog(path: Path = CATALOG_FILE) -> FormCatalog:
-    """Read the catalog of forms from its TOML file."""
+    """Read the catalog of forms from its TOML file (once: it ships with daiban and does not change while it runs)."""
     with path.open("rb") as fh:
         raw = tomllib.load(fh)
     return FormCatalog({fid: _form(fid, spec) for fid, spec in raw["forms"].items()})

@@ -73,8 +73,17 @@ def test_files_answer_byte_ranges_and_each_opening_is_recorded(world, app):
     part = client.get(f"/files/{doc_id}", headers={"Range": "bytes=0-99"})
     assert part.status_code == 206 and len(part.data) == 100 and part.headers["Accept-Ranges"] == "bytes"
     assert ("审计员", world.ours) in events(world, "document.opened")
+    opened = len(events(world, "document.opened"))
+    later = client.get(f"/files/{doc_id}", headers={"Range": "bytes=100-199"})
+    assert later.status_code == 206 and later.data == whole.data[100:200]
+    assert len(events(world, "document.opened")) == opened  # a viewer's further ranges are not new openings
     viewer = client.get(f"/viewer/{doc_id}?page=2").text
     assert "pdfjs-6.5.438" in viewer and 'data-page="2"' in viewer
+
+
+def test_an_unknown_status_in_the_case_list_is_named(app):
+    refused = logged_in(app, "audit").get("/cases?status=不存在")
+    assert refused.status_code == 400 and "未知的案件状态“不存在”" in refused.text
 
 
 def test_an_auditor_reads_every_case_and_is_offered_no_change(world, app):

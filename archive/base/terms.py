@@ -25,6 +25,15 @@ class CaseStatus(StrEnum):
     AGENCY_FILE = "机构文件"
 
 
+    @classmethod
+    def parse(cls, text: str) -> "CaseStatus":
+        """A status by its Chinese name, else a UsageError listing them."""
+        try:
+            return cls(text.strip())
+        except ValueError:
+            raise UsageError(f"未知的案件状态“{text}”，应为：{'、'.join(cls)}") from None
+
+
 OPEN_STATUSES = (CaseStatus.REGISTERED, CaseStatus.ASSESSED, CaseStatus.ACCEPTED,
                  CaseStatus.HANDLING, CaseStatus.SUSPENDED)
 
@@ -63,9 +72,8 @@ class UserRole(StrEnum):
     @classmethod
     def parse(cls, text: str) -> "UserRole":
         """A role by its code or Chinese name (项目长 and 代办员 both name staff)."""
-        names = {"管理员": cls.ADMIN, "项目长": cls.STAFF, "代办员": cls.STAFF, "项目长/代办员": cls.STAFF,
-                 "档案员": cls.ARCHIVIST, "审计": cls.AUDITOR, "企业": cls.ENTERPRISE}
-        found = names.get(text.strip()) or next((r for r in cls if r.value == text.strip()), None)
+        names = {r.label: r for r in cls} | {r.value: r for r in cls} | {"项目长": cls.STAFF, "代办员": cls.STAFF}
+        found = names.get(text.strip())
         if found is None:
             raise UsageError(f"未知的角色“{text}”，应为：管理员、项目长、代办员、档案员、审计、企业")
         return found
@@ -129,6 +137,8 @@ REQUIRED_FACTS = ("project_name", "unit", "credit_code", "project_type", "locati
 AGENCY_STAGE = "机构"
 # How an enterprise rates a service (代办服务评价意见单, seed 000 and 002 九).
 RATINGS = ("满意", "基本满意", "不满意")
+# How it was given (评价方式 on the 评价意见单).
+EVALUATION_METHODS = ("书面评价", "网上评价", "电话回访", "会议座谈")
 
 # The four approval stages of seed 001.
 STAGES = ("立项用地规划许可阶段", "工程建设许可阶段", "施工许可阶段", "竣工验收阶段")

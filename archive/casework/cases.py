@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from archive.base.errors import UsageError, ValidationError
-from archive.base.terms import UserRole
+from archive.base.terms import CaseStatus, UserRole
 from archive.base.workdays import Due
 from archive.casework.deadlines import planned_date
 from archive.casework.facts import facts_from_mapping, facts_problems, phone_problem
@@ -66,6 +66,7 @@ def browse_cases(archive: Archive, status: str | None = None, manager: str | Non
     """A page of the cases the user may reach, newest first, filtered (the listing is logged)."""
     if page < 1 or not 1 <= per_page <= 500:
         raise UsageError("页码须从 1 开始，每页 1–500 件")
+    status = CaseStatus.parse(status) if status else None
     found = catalog_cases.case_page(archive, status, manager, text, (page - 1) * per_page, per_page)
     record(archive, "cases.listed", status=status, manager=manager, query=text or None, page=page, hits=found.total)
     return found

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from archive.base.errors import UsageError
-from archive.base.terms import RATINGS, CaseStatus
+from archive.base.terms import EVALUATION_METHODS, RATINGS, CaseStatus
 from archive.base.workdays import Quarter
-from archive.casework.values import checked_text
+from archive.casework.values import checked_text, past_day
 from archive.catalog import events
 from archive.catalog.cases import get_case
 from archive.catalog.matters import list_matters
@@ -22,7 +22,6 @@ BY_AGENT = "evaluation.department"
 ASPECTS = {"attitude": "服务态度", "efficiency": "办事效率", "quality": "服务质量"}
 # Whom the enterprise's form rates, by the prefix of its fields (templates/forms.toml, evaluate).
 ENTERPRISE_SUBJECTS = {"agent": "代办机构及代办员", "dept": "审批部门及窗口工作人员"}
-METHODS = ("书面评价", "网上评价", "电话回访", "会议座谈")
 
 
 @dataclass(frozen=True)
@@ -66,21 +65,20 @@ def _comments(text: str) -> str:
 def _checked(archive: Archive, case_no: str, on: date | None) -> date:
     if get_case(archive, case_no).status == CaseStatus.AGENCY_FILE:
         raise UsageError(f"{case_no} 是机构文件，不是案件：服务评价属于案件")
-    day = on or date.today()
-    if day > date.today():
-        raise UsageError(f"日期 {day} 在今天之后：只记录已经作出的评价")
-    return day
+    past_day(on, "只记录已经作出的评价")
+    return on or date.today()
 
 
 def record_enterprise_evaluation(archive: Archive, case_no: str, ratings: dict[str, str | None],
-                                 method: str = METHODS[0], comments: str = "", on: date | None = None) -> Evaluation:
+                                 method: str = EVALUATION_METHODS[0], comments: str = "",
+                                 on: date | None = None) -> Evaluation:
     """Record the enterprise's 代办服务评价意见单: ratings keyed agent_attitude … dept_quality, how it was given."""
     day = _checked(archive, case_no, on)
     unknown = sorted(set(ratings) - {f"{who}_{aspect}" for who in ENTERPRISE_SUBJECTS for aspect in ASPECTS})
     if unknown:
         raise UsageError(f"未知的评价项：{'、'.join(unknown)}")
-    if method not in METHODS:
-        raise UsageError(f"评价方式“{method}”无效，应为：{'、'.join(METHODS)}")
+    if method not in EVALUATION_METHODS:
+        raise UsageError(f"评价方式“{method}”无效，应为：{'、'.join(EVALUATION_METHODS)}")
     event = events.record(archive, BY_ENTERPRISE, case_no=case_no, on=day.isoformat(), ratings=_ratings(ratings),
                           method=method, comments=_comments(comments))
     return _evaluation(event)

@@ -7,9 +7,8 @@ An activity is an event of the log (记录政企互动活动), as a ledger line 
 from dataclasses import dataclass
 from datetime import date
 
-from archive.base.errors import UsageError
 from archive.base.workdays import Quarter
-from archive.casework.values import checked_text
+from archive.casework.values import checked_text, past_day, required_text
 from archive.catalog import events
 from archive.catalog.session import Archive
 
@@ -29,23 +28,12 @@ class Interaction:
     actor: str
 
 
-def _required(label: str, value: str) -> str:
-    value = checked_text(label, value).strip()
-    if not value:
-        raise UsageError(f"{label}不能为空")
-    return value
-
-
 def add_interaction(archive: Archive, on: date, place: str, companies: str, content: str,
                     note: str = "") -> Interaction:
     """Record a 政企互动 activity that took place (the agency's, not a case's)."""
-    if on > date.today():
-        raise UsageError(f"日期 {on} 在今天之后：只记录已经开展的政企互动活动")
-    values = {"place": _required("活动地点", place), "companies": _required("参加企业", companies),
-              "content": checked_text("活动内容", content, multiline=True).strip(),
-              "note": checked_text("备注", note).strip()}
-    if not values["content"]:
-        raise UsageError("活动内容不能为空")
+    past_day(on, "只记录已经开展的政企互动活动")
+    values = {"place": required_text("活动地点", place), "companies": required_text("参加企业", companies),
+              "content": required_text("活动内容", content, multiline=True), "note": checked_text("备注", note).strip()}
     event = events.record(archive, ADDED, on=on.isoformat(), **values)
     return _interaction(event)
 

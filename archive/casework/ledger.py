@@ -11,7 +11,7 @@ from datetime import date
 from archive.base.errors import UsageError
 from archive.base.terms import DocKind, MatterStatus
 from archive.casework.deadlines import case_deadlines
-from archive.casework.values import checked_text
+from archive.casework.values import checked_text, past_day
 from archive.catalog import events
 from archive.catalog.cases import get_case
 from archive.catalog.session import Archive
@@ -131,8 +131,7 @@ def add_ledger(archive: Archive, case_no: str, text: str, kind: str = "其他", 
     """Record a line of the staff's own in a case's ledger (咨询, 催办, 协调, …), logged like every change."""
     if kind not in KINDS:
         raise UsageError(f"台账记录类别“{kind}”无效，应为：{'、'.join(KINDS)}")
-    if on is not None and on > date.today():
-        raise UsageError(f"日期 {on} 在今天之后：台账只记录已经发生的工作")
+    past_day(on, "台账只记录已经发生的工作")
     get_case(archive, case_no)
     text = checked_text("台账内容", text, multiline=True)
     if not text.strip():

@@ -5,7 +5,7 @@ from datetime import date
 from archive.base.errors import UsageError
 from archive.base.terms import APPROVALS, LEVELS, STAGES, DocState, MatterStatus
 from archive.casework.matterlibrary import find_library_matter
-from archive.casework.values import checked_text
+from archive.casework.values import checked_text, past_day
 from archive.catalog import matters as catalog_matters
 from archive.catalog.documents import find_item
 from archive.catalog.events import record
@@ -70,13 +70,8 @@ def list_matters(archive: Archive, case_no: str, stage: str | None = None) -> li
     return found
 
 
-def _not_future(on: date | None) -> None:
-    if on is not None and on > date.today():
-        raise UsageError(f"日期 {on} 在今天之后：只能记录已经发生的办理步骤")
-
-
 def _advance(archive: Archive, case_no: str, matter_id: int, target: MatterStatus, on: date | None) -> Matter:
-    _not_future(on)
+    past_day(on, "只能记录已经发生的办理步骤")
 
     def allowed(current: Matter) -> None:
         if current.status == MatterStatus.DONE:
@@ -101,12 +96,12 @@ def finish_matter(archive: Archive, case_no: str, matter_id: int, on: date | Non
     if result_item is not None:
         _check_result(archive, case_no, result_item)
     done = _advance(archive, case_no, matter_id, MatterStatus.DONE, on)
-    return record_result(archive, case_no, matter_id, result_item) if result_item is not None else done
+    return _set_result(archive, case_no, matter_id, result_item) if result_item is not None else done
 
 
 def submit_matter(archive: Archive, case_no: str, matter_id: int, on: date | None = None) -> Matter:
     """Record the day the matter was submitted (申报) to its department, or pushed there with its 协办单."""
-    _not_future(on)
+    past_day(on, "只能记录已经发生的办理步骤")
     day = (on or date.today()).isoformat()
 
     def allowed(current: Matter) -> None:
@@ -128,7 +123,10 @@ def _check_result(archive: Archive, case_no: str, item_no: int) -> None:
 def record_result(archive: Archive, case_no: str, matter_id: int, item_no: int) -> Matter:
     """Name the filed 批复/证照 件 that is the matter's result (办理结果)."""
     _check_result(archive, case_no, item_no)
+    return _set_result(archive, case_no, matter_id, item_no)
 
+
+def _set_result(archive: Archive, case_no: str, matter_id: int, item_no: int) -> Matter:
     def allowed(current: Matter) -> None:
         if current.result_item == item_no:
             raise UsageError(f"事项“{current.name}”的办理结果已是件号 {item_no:04d}")

@@ -6,7 +6,7 @@ from datetime import date
 
 from archive.base.errors import UsageError
 from archive.base.terms import DocKind
-from archive.casework.values import checked_text
+from archive.casework.values import checked_text, past_day, required_text
 from archive.catalog import meetings as catalog
 from archive.catalog.meetings import Decision, Meeting, MeetingItem
 from archive.catalog.session import Archive
@@ -38,11 +38,9 @@ def parse_depts(given: list[str]) -> list[tuple[str, str]]:
 def record_meeting(archive: Archive, case_no: str, topic: str, held: date, place: str, convener: str,
                    depts: list[str]) -> Meeting:
     """Record a meeting of a case with what is known before it is held."""
-    for label, value in (("会议议题", topic), ("会议地点", place), ("主持人", convener)):
-        if not checked_text(label, value).strip():
-            raise UsageError(f"{label}不能为空")
-    return catalog.insert_meeting(archive, case_no, topic.strip(), held.isoformat(), place.strip(),
-                                  convener.strip(), parse_depts(depts))
+    topic, place, convener = (required_text(label, value) for label, value in (
+        ("会议议题", topic), ("会议地点", place), ("主持人", convener)))
+    return catalog.insert_meeting(archive, case_no, topic, held.isoformat(), place, convener, parse_depts(depts))
 
 
 def parse_decision(entry: str) -> tuple[str, str, date | None]:
@@ -70,10 +68,8 @@ def close_decision(archive: Archive, decision_id: int, note: str = "", on: date 
     decision = catalog.get_decision(archive, decision_id)
     if decision.closed:
         raise UsageError(f"议定事项 {decision_id}“{decision.issue}”已于 {decision.closed} 办结")
-    on = on or date.today()
-    if on > date.today():
-        raise UsageError(f"日期 {on} 在今天之后：只能记录已经办结的事项")
-    return catalog.close_decision(archive, decision, on.isoformat(), checked_text("办结说明", note))
+    past_day(on, "只能记录已经办结的事项")
+    return catalog.close_decision(archive, decision, (on or date.today()).isoformat(), checked_text("办结说明", note))
 
 
 def missing_pieces(meeting: Meeting, found: list[MeetingItem]) -> list[str]:

@@ -79,7 +79,6 @@ def set_role(archive: Archive, login: str, role: UserRole | str, credit_code: st
     """Give an account another role, by its code or Chinese name (an enterprise account with its credit code)."""
     archive.require("user.changed")
     role = UserRole.parse(role)
-    catalog_users.get_user(archive, login)
     return catalog_users.change_user(archive, login, role=role, credit_code=_enterprise(role, credit_code.strip()))
 
 

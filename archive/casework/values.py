@@ -8,7 +8,7 @@ import datetime
 import math
 import re
 
-from archive.base.errors import ValidationError
+from archive.base.errors import UsageError, ValidationError
 
 MAX_TEXT = 1000
 MAX_AMOUNT = 1e9
@@ -55,6 +55,20 @@ def amount_problem(label: str, value: object) -> str | None:
     if not 0 <= value <= MAX_AMOUNT:
         return f"{label}应在 0 到 {MAX_AMOUNT:.0f} 万元之间，收到的是 {value}"
     return None
+
+
+def past_day(on: datetime.date | None, what: str) -> None:
+    """Refuse a day after today: only what has happened is recorded (what says so in the message)."""
+    if on is not None and on > datetime.date.today():
+        raise UsageError(f"日期 {on} 在今天之后：{what}")
+
+
+def required_text(label: str, value: object, multiline: bool = False) -> str:
+    """The value stripped, once it may be stored as this text field and is not empty, else an error naming it."""
+    value = checked_text(label, value, multiline).strip()
+    if not value:
+        raise UsageError(f"{label}不能为空")
+    return value
 
 
 def checked_text(label: str, value: object, multiline: bool = False, limit: int = MAX_TEXT) -> str:

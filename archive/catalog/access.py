@@ -76,6 +76,11 @@ ALLOWED: dict[UserRole, frozenset[str]] = {
 }
 
 
+def allows(access: Access, action: str) -> bool:
+    """Whether the user's role has this action at all (which cases it reaches is checked apart)."""
+    return access.full or action in ALLOWED[access.role]
+
+
 def case_unreachable(case_no: str) -> AccessError:
     """The refusal for a case the user may not reach: it does not say whether the case exists."""
     return AccessError(f"案件 {case_no} 不存在，或您无权访问")
@@ -102,7 +107,7 @@ def _internal_forms() -> tuple[str, ...]:
 
 def sees_review_queue(access: Access) -> bool:
     """Whether the user may see the scans waiting in review (archivists, auditors, administrators)."""
-    return access.full or "review.listed" in ALLOWED[access.role]
+    return allows(access, "review.listed")
 
 
 def hidden_forms(access: Access) -> tuple[str, ...]:
@@ -126,7 +131,7 @@ def check(conn: Connection, access: Access, action: str, case_no: str | None, do
     they may not reach, a document not handed over to an enterprise."""
     if access.full:
         return
-    if action not in ALLOWED[access.role]:
+    if not allows(access, action):
         raise AccessError(f"您的角色（{access.role.label}）无权进行此操作：{action}")
     if case_no is not None and not _reaches(conn, access, case_no):
         raise case_unreachable(case_no)

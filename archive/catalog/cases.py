@@ -221,12 +221,17 @@ def _with_people(conn: Connection, rows) -> list[Case]:
     return [_to_case(conn, r, on_case.get(r.id, [])) for r in rows]
 
 
-def reachable_case_numbers(archive: Archive) -> tuple[str, ...] | None:
-    """The numbers of the cases (and 机构文件) the acting user may reach; None when they reach every one."""
-    if (reachable := case_clause(archive.access)) is None:
+def reachable_case_numbers(archive: Archive, status: str | None = None) -> tuple[str, ...] | None:
+    """The numbers of the cases (and 机构文件) the acting user may reach, of a status when given; None when
+    that is every one."""
+    reachable = case_clause(archive.access)
+    if reachable is None and status is None:
         return None
+    query = select(cases.c.case_no).order_by(cases.c.id)
+    query = query.where(reachable) if reachable is not None else query
+    query = query.where(cases.c.status == status) if status else query
     with archive.read() as conn:
-        return tuple(conn.execute(select(cases.c.case_no).where(reachable).order_by(cases.c.id)).scalars())
+        return tuple(conn.execute(query).scalars())
 
 
 @dataclass(frozen=True)

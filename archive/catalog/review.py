@@ -6,7 +6,7 @@ import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from archive.base.errors import NotFoundError, UsageError
 from archive.base.terms import ReviewState
@@ -132,6 +132,13 @@ def list_items(archive: Archive, state: ReviewState | None = ReviewState.WAITING
         query = query.where(review.c.state == state)
     with archive.read() as conn:
         return [_item(r) for r in conn.execute(query)]
+
+
+def waiting_count(archive: Archive) -> int:
+    """How many scans wait for a person."""
+    with archive.read() as conn:
+        waiting = select(func.count()).select_from(review).where(review.c.state == ReviewState.WAITING)
+        return conn.execute(waiting).scalar()
 
 
 def waiting_items(archive: Archive, review_ids: list[int] | None = None) -> list[ReviewItem]:

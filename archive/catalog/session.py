@@ -55,13 +55,13 @@ class Archive:
             conn.info[ACCESS_KEY] = self.access
             yield conn
 
-    def require(self, action: str, case_no: str | None = None) -> None:
+    def require(self, action: str, case_no: str | None = None, doc_id: int | None = None) -> None:
         """Refuse before any work what the acting user could not record (catalog.access): an action beyond
-        their role, a case they may not reach."""
+        their role, a case they may not reach, a document an enterprise was not handed."""
         if self.access.full:
             return  # the operator and administrators: nothing to look up
         with self.read() as conn:
-            check(conn, self.access, action, case_no, None)
+            check(conn, self.access, action, case_no, doc_id)
 
     def close(self) -> None:
         """Release the catalog's connections."""

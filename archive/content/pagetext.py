@@ -13,7 +13,7 @@ from pathlib import Path
 import pypdfium2
 
 from index.analysis import match_pattern
-from index.normalize import clean_text, fold, is_cjk, normalize_text
+from index.normalize import is_cjk, normalize_text
 
 # How much of a page's end is carried over to find a word that runs onto the next page.
 _CARRY = 80
@@ -55,7 +55,7 @@ def first_page_with(path: Path, words: list[str]) -> int | None:
     carried = ""
     try:
         for number, text in enumerate(_page_texts(path), start=1):
-            page = fold(clean_text(text))
+            page = normalize_text(text)
             joined = _joined(carried, page)
             start = _first_match(patterns, joined)
             if start is not None:

@@ -4,17 +4,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from archive.base.errors import UsageError
 from archive.base.terms import CaseStatus
 from archive.base.terms import category as find_category
 from archive.catalog import events
 from archive.catalog.access import hidden_forms, sees_review_queue
-from archive.catalog.cases import list_cases, reachable_case_numbers
+from archive.catalog.cases import reachable_case_numbers
 from archive.catalog.documents import RENDITION_ORDER, FiledDocument, documents_by_id, find_item, get_document
 from archive.catalog.session import Archive
 from archive.content.pagetext import first_page_with
 from archive.indexing.records import QUEUED_CATEGORY, QUEUED_KIND
-from docgen.catalog import load_catalog
 from index.query import Filters, parse_query
 from index.search import SearchPage, search
 
@@ -57,18 +55,9 @@ def _category(name: str | None) -> str | None:
     return QUEUED_CATEGORY if name == QUEUED_CATEGORY else find_category(name).name
 
 
-def _status(name: str) -> CaseStatus:
-    try:
-        return CaseStatus(name)
-    except ValueError:
-        raise UsageError(f"未知的案件状态“{name}”，应为：{'、'.join(CaseStatus)}") from None
-
-
 def _searched_cases(archive: Archive, status: str | None) -> tuple[str, ...] | None:
     """The cases hits may come from: those the user reaches, and of that status when one is asked for."""
-    if not status:
-        return reachable_case_numbers(archive)
-    return tuple(c.case_no for c in list_cases(archive, status=_status(status)))
+    return reachable_case_numbers(archive, CaseStatus.parse(status) if status else None)
 
 
 def search_archive(archive: Archive, text: str, *, case_no: str | None = None, form_id: str | None = None,
@@ -97,10 +86,14 @@ def open_document(archive: Archive, case_no: str, item_no: int) -> Path:
 
 
 
-def open_rendition(archive: Archive, doc_id: int) -> tuple[FiledDocument, Path]:
-    """Return one rendition (a file of a 件) by its id for reading, recording who opened it."""
+def open_rendition(archive: Archive, doc_id: int, record: bool = True) -> tuple[FiledDocument, Path]:
+    """Return one rendition (a file of a 件) by its id for reading, recording who opened it; the further parts
+    a viewer fetches of a file it opened are only checked, not recorded again."""
     doc = get_document(archive, doc_id)
-    events.record(archive, "document.opened", case_no=doc.case_no, doc_id=doc.id)
+    if record:
+        events.record(archive, "document.opened", case_no=doc.case_no, doc_id=doc.id)
+    else:
+        archive.require("document.opened", doc.case_no, doc.id)
     return doc, archive.root.path / doc.path
 
 
@@ -115,7 +108,7 @@ class FormChoice:
 def searchable_forms(archive: Archive) -> list[FormChoice]:
     """The forms whose documents the acting user may find (an enterprise: those handed over), in catalog order."""
     hidden = set(hidden_forms(archive.access))
-    return [FormChoice(spec.id, spec.title) for spec in load_catalog().forms.values() if spec.id not in hidden]
+    return [FormChoice(spec.id, spec.title) for spec in archive.forms.forms.values() if spec.id not in hidden]
 
 
 @dataclass(frozen=True)

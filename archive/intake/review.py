@@ -65,6 +65,22 @@ def file_item(archive: Archive, review_id: int, case_no: str, form_id: str | Non
     return filed
 
 
+def queue_length(archive: Archive) -> int:
+    """How many scans wait in the review queue (for those who may see it)."""
+    archive.require("review.listed")
+    return queue.waiting_count(archive)
+
+
+def show_waiting(archive: Archive, review_id: int) -> ReviewItem:
+    """One scan still waiting in the queue, for a person to file or send back (the viewing is logged)."""
+    archive.require("review.listed")
+    item = queue.get_item(archive, review_id)
+    if item.state != ReviewState.WAITING:
+        raise NotFoundError(f"待审核队列中没有等待处理的编号 {review_id}（可能已归档或已退回）")
+    record(archive, "review.listed", review_id=review_id)
+    return item
+
+
 def open_review_pdf(archive: Archive, review_id: int) -> Path:
     """The OCR'd PDF of a waiting queue item, for a person to look at beside the guesses (the opening is logged)."""
     archive.require("review.opened")

@@ -58,8 +58,14 @@ def render_interactions(archive: Archive, quarter_text: str, values: FormValues 
                         pdf: bool = True) -> Generated:
     """The quarter's 政企互动情况统计表 filled with the activities recorded in it, filed in that year's 机构文件."""
     quarter = Quarter.parse(quarter_text)
+    return render_quarter_interactions(archive, quarter, interactions_in(archive, quarter), values, pdf)
+
+
+def render_quarter_interactions(archive: Archive, quarter: Quarter, activities: list[Interaction],
+                                values: FormValues | None = None, pdf: bool = True) -> Generated:
+    """The quarter's 统计表 filled with these activities (the quarterly report's, already read)."""
     values = values or FormValues()
-    own = {"quarter": quarter.label, "activities": [_activity_row(a) for a in interactions_in(archive, quarter)]}
+    own = {"quarter": quarter.label, "activities": [_activity_row(a) for a in activities]}
     data = values.data | {"interactions": own | values.data.get("interactions", {})}
     return render_agency_form(archive, "interactions", FormValues(data, values.sets), quarter.year, pdf)
 

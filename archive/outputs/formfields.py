@@ -18,7 +18,8 @@ from archive.catalog.events import record
 from archive.catalog.lifecycle import misplaced_form
 from archive.catalog.session import Archive
 from archive.outputs.context import CaseContext, FormValues, forms_of_case
-from docgen.catalog import BUILTIN_TEMPLATES, FieldSpec, FormSpec
+from archive.outputs.forms import template_dirs
+from docgen.catalog import FieldSpec, FormSpec
 from docgen.context import MISSING, lookup
 from docgen.contract import labels
 from docgen.render import find_template, jinja_environment
@@ -155,7 +156,7 @@ def _shown(value: object) -> str:
 
 def _used_paths(archive: Archive, spec: FormSpec) -> set[str]:
     """The context paths the form's template reads (the agency's own override first)."""
-    path = find_template(spec, [archive.root.templates_dir, BUILTIN_TEMPLATES])
+    path = find_template(spec, template_dirs(archive))
     return template_usage(template_parts(open_template(path)), jinja_environment()).paths
 
 

@@ -1,5 +1,6 @@
 """Generating a case's forms and filing them (生成表单), and stage packets with one print PDF (材料包)."""
 
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -49,7 +50,8 @@ class Packet:
     merged: Path
 
 
-def _template_dirs(archive: Archive) -> list[Path]:
+def template_dirs(archive: Archive) -> list[Path]:
+    """Where a form's template is looked for: the agency's overrides, then the built-in ones."""
     return [archive.root.templates_dir, BUILTIN_TEMPLATES]
 
 
@@ -88,7 +90,7 @@ def generate_forms(archive: Archive, case_no: str, form_ids: list[str], values: 
     with archive.root.scratch("render") as work:
         names = [work / f"{safe_name(spec.title, NAME_BYTES)}.docx" for spec in specs]
         jobs = [RenderJob(spec, f.context) for spec, f in zip(specs, forms, strict=True)]
-        docx_files = render_forms(jobs, names, _template_dirs(archive))
+        docx_files = render_forms(jobs, names, template_dirs(archive))
         pdf_files = convert_to_pdf(docx_files, work, converter=archive.converter) if pdf else [None] * len(specs)
         requests = [r for spec, f, d, p in zip(specs, forms, docx_files, pdf_files, strict=True)
                     for r in _requests(archive, spec, f, d, p, when)]
@@ -102,7 +104,7 @@ def render_unfiled(archive: Archive, case_no: str, form_id: str, values: FormVal
     """Render one form of a case to a PDF in out_dir without filing it (a list that goes with an export)."""
     spec = archive.forms.require(form_id)
     form = form_context(archive, case_context(archive, case_no, [form_id]), spec, values, when or date.today())
-    (docx,) = render_forms([RenderJob(spec, form.context)], [out_dir / f"{form_id}.docx"], _template_dirs(archive))
+    (docx,) = render_forms([RenderJob(spec, form.context)], [out_dir / f"{form_id}.docx"], template_dirs(archive))
     (pdf,) = convert_to_pdf([docx], out_dir, converter=archive.converter)
     return pdf
 
@@ -127,11 +129,15 @@ def generate_packets(archive: Archive, case_nos: list[str], stage: str, values: 
     """The same stage's packet for each case, LibreOffice started once for the whole batch; a case that fails
     is reported and the others go on."""
     outcomes = []
-    with WarmConverter() as warm:
-        batch = replace(archive, converter=archive.converter or warm)
+    # One office for the batch, its profile in the batch's scratch folder (none in /tmp if daiban is killed);
+    # an archive that already has one keeps it.
+    with ExitStack() as stack:
+        if archive.converter is None:
+            work = stack.enter_context(archive.root.scratch("office"))
+            archive = replace(archive, converter=stack.enter_context(WarmConverter(workdir=work)))
         for case_no in case_nos:
             try:
-                outcomes.append(PacketOutcome(case_no, generate_packet(batch, case_no, stage, values, when)))
+                outcomes.append(PacketOutcome(case_no, generate_packet(archive, case_no, stage, values, when)))
             except DaibanError as exc:
                 outcomes.append(PacketOutcome(case_no, None, exc.message, int(exc.exit_code)))
     return outcomes

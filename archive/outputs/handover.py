@@ -9,6 +9,7 @@ from pathlib import Path
 from archive.base.errors import IntegrityError, NotFoundError, UsageError
 from archive.casework.cases import CaseView, browse_cases, show_case
 from archive.catalog import events
+from archive.catalog.cases import get_case
 from archive.catalog.documents import CaseItem
 from archive.catalog.session import Archive
 from archive.content.fileinfo import sha256_of
@@ -65,6 +66,7 @@ class Built:
 
     dossier: Dossier
     latest: BuiltHandover
+    sealed: str | None
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,7 @@ def portal_page(archive: Archive, page: int = 1, per_page: int = 10) -> PortalPa
 def build(archive: Archive, case_no: str) -> Built:
     """Build the dossier and its package, with the build as the event log then records it."""
     built = build_dossier(archive, case_no)
-    return Built(built, _built_or_refuse(archive, case_no))
+    return Built(built, _built_or_refuse(archive, case_no), get_case(archive, case_no).sealed)
 
 
 def open_dossier(archive: Archive, case_no: str, which: str) -> Path:

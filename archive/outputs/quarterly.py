@@ -22,7 +22,7 @@ from archive.catalog import events
 from archive.catalog.cases import list_cases
 from archive.catalog.session import Archive
 from archive.dataroot.calendar import load_calendar
-from archive.outputs.agencyforms import render_interactions
+from archive.outputs.agencyforms import render_quarter_interactions
 from archive.outputs.context import FormValues
 from archive.outputs.forms import Generated
 
@@ -58,7 +58,7 @@ class QuarterReport:
 
 
 def _in(quarter: Quarter, stamp: str) -> bool:
-    return quarter.start <= date.fromisoformat(stamp[:10]) <= quarter.end
+    return quarter.holds(date.fromisoformat(stamp[:10]))
 
 
 def _durations(archive: Archive, quarter: Quarter, log: list[events.Event], managers: dict[str, str]) -> list[Duration]:
@@ -66,7 +66,7 @@ def _durations(archive: Archive, quarter: Quarter, log: list[events.Event], mana
     found = []
     for case_no, entered in status_entries(log).items():
         accepted, completed = entered.get(CaseStatus.ACCEPTED), entered.get(CaseStatus.COMPLETED)
-        if accepted and completed and quarter.start <= completed <= quarter.end:
+        if accepted and completed and quarter.holds(completed):
             span = workdays_between(calendar, accepted, completed)
             found.append(Duration(case_no, managers.get(case_no, ""), accepted.isoformat(), completed.isoformat(),
                                   span.days, span.estimated))
@@ -77,7 +77,7 @@ def _overdue(archive: Archive, quarter: Quarter, cases, today: date) -> list[tup
     calendar = load_calendar(archive.root)
     watched = [c for c in cases if c.status in WATCHED]
     missed = Counter(RULES[d.rule][0] for d in cases_deadlines(archive, watched, calendar)
-                     if quarter.start <= d.due <= quarter.end and d.overdue(today))
+                     if quarter.holds(d.due) and d.overdue(today))
     return sorted(missed.items())
 
 
@@ -140,7 +140,7 @@ def quarter_report(archive: Archive, quarter_text: str, xlsx: Path | None = None
         durations, _overdue(archive, quarter, cases, today), sorted(suspended.items()),
         interactions_in(archive, quarter), rating_summary(evaluations_in(archive, quarter)), xlsx)
     if form is not None:
-        report = replace(report, form=render_interactions(archive, quarter.label, form))
+        report = replace(report, form=render_quarter_interactions(archive, quarter, report.interactions, form))
     if xlsx is not None:
         _write_xlsx(report, xlsx)
     events.record(archive, "report.quarter", quarter=quarter.label, path=str(xlsx) if xlsx else None)

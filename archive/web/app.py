@@ -14,19 +14,15 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from archive.base.errors import DaibanError, ExitCode
+from archive.base.errors import DaibanError
 from archive.catalog.session import Archive, open_archive
 from archive.dataroot.websecret import web_secret_key
-from archive.web.context import WebUser, can, load_user, nav_items
+from archive.web.context import WebUser, can, http_status, load_user, nav_items
 from archive.web.throttle import LoginThrottle
 from archive.web.views import ALL_BLUEPRINTS
 
 SERVICE_ACTOR = "网页服务"
 MAX_UPLOAD_MB = 200
-# A refusal's HTTP status by the meaning of its exit code; anything else is a server-side failure.
-STATUS = {ExitCode.USAGE: 400, ExitCode.INVALID: 422, ExitCode.NOT_FOUND: 404, ExitCode.FORBIDDEN: 403,
-          ExitCode.REFUSED_STEP: 409, ExitCode.DUPLICATE: 409, ExitCode.INTEGRITY: 409, ExitCode.BAD_INPUT: 422,
-          ExitCode.BUSY: 503, ExitCode.INDEX: 503, ExitCode.STORAGE: 507, ExitCode.EXTERNAL_TOOL: 502}
 # Scripts, styles, workers and fonts only from daiban itself: a value typed by a user can never run.
 CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; "
        "font-src 'self' data:; worker-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -51,7 +47,7 @@ def _error_page(message: str, status: int):
 def _register_errors(app: Flask) -> None:
     @app.errorhandler(DaibanError)
     def daiban_error(exc: DaibanError):
-        return _error_page(exc.message, STATUS.get(exc.exit_code, 500))
+        return _error_page(exc.message, http_status(exc))
 
     @app.errorhandler(CSRFError)
     def csrf_error(_exc):

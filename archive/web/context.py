@@ -5,11 +5,22 @@ from dataclasses import replace
 from flask import current_app, g
 from flask_login import AnonymousUserMixin, UserMixin, current_user
 
+from archive.base.errors import DaibanError, ExitCode
 from archive.base.terms import UserRole
 from archive.casework.users import access_of, active_user
-from archive.catalog.access import ALLOWED
+from archive.catalog.access import allows
 from archive.catalog.session import Archive
 from archive.catalog.users import User
+
+# A refusal's HTTP status by the meaning of its exit code; anything else is a server-side failure.
+STATUS = {ExitCode.USAGE: 400, ExitCode.INVALID: 422, ExitCode.NOT_FOUND: 404, ExitCode.FORBIDDEN: 403,
+          ExitCode.REFUSED_STEP: 409, ExitCode.DUPLICATE: 409, ExitCode.INTEGRITY: 409, ExitCode.BAD_INPUT: 422,
+          ExitCode.BUSY: 503, ExitCode.INDEX: 503, ExitCode.STORAGE: 507, ExitCode.EXTERNAL_TOOL: 502}
+
+
+def http_status(exc: DaibanError) -> int:
+    """The HTTP status a refusal is answered with."""
+    return STATUS.get(exc.exit_code, 500)
 
 
 class WebUser(UserMixin):
@@ -50,7 +61,7 @@ def user_archive() -> Archive:
 def can(action: str) -> bool:
     """Whether the user's role has this action at all (menus and buttons; the services decide per case)."""
     user = current_user.user
-    return user is not None and (user.role == UserRole.ADMIN or action in ALLOWED[user.role])
+    return user is not None and allows(access_of(user), action)
 
 
 # The menu: label, endpoint, and the action a role needs for it to be offered.

@@ -4,6 +4,7 @@ audit) and a 件 with its renditions side by side (the original scan beside its 
 from flask import Blueprint, render_template, request
 from flask_login import login_required
 
+from archive.base.errors import NotFoundError
 from archive.base.terms import CATEGORIES, CaseStatus
 from archive.casework.audit import audit_case
 from archive.casework.cases import browse_cases, show_case
@@ -20,8 +21,6 @@ PER_PAGE = 50
 def index():
     """The cases the user may reach, newest first, by status, 项目长 and a fragment of number, project or unit."""
     status = request.args.get("status") or None
-    if status is not None:
-        CaseStatus(status)
     page = max(request.args.get("page", 1, type=int), 1)
     found = browse_cases(user_archive(), status, request.args.get("manager") or None, request.args.get("q", ""),
                          page, PER_PAGE)
@@ -46,7 +45,7 @@ def item(case_no: str, item_no: int):
     view = show_case(user_archive(), case_no)
     found = next((i for i in view.items if i.item_no == item_no), None)
     if found is None:
-        return render_template("error.html", message=f"案件 {case_no} 中没有件号 {item_no:04d}", status=404), 404
+        raise NotFoundError(f"案件 {case_no} 中没有件号 {item_no:04d}")
     return render_template("item.html", view=view, item=found)
 
 

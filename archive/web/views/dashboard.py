@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from archive.base.terms import UserRole
 from archive.casework.cases import browse_cases
 from archive.casework.deadlines import due
-from archive.intake.review import list_items
+from archive.intake.review import queue_length
 from archive.web.context import can, user_archive
 
 dashboard = Blueprint("dashboard", __name__)
@@ -26,5 +26,5 @@ def home():
     # Both are limited by the user's rights: staff see the cases they are on, the others the latest of all.
     mine = browse_cases(archive, per_page=RECENT)
     deadlines = due(archive, days=14)
-    queue = len(list_items(archive)) if can("review.listed") else None
+    queue = queue_length(archive) if can("review.listed") else None
     return render_template("dashboard.html", mine=mine, deadlines=deadlines, queue=queue, shown=SHOWN_DEADLINES)

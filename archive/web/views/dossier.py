@@ -8,11 +8,11 @@ from flask_login import current_user, login_required
 
 from archive.base.terms import CaseStatus, UserRole
 from archive.casework import sealing
+from archive.catalog.lifecycle import step_to
 from archive.outputs.handover import build, case_report, handover_view, open_dossier, verify_package
 from archive.web.context import user_archive
 
 dossier = Blueprint("dossier", __name__)
-SEALABLE = (CaseStatus.COMPLETED, CaseStatus.TERMINATED)
 
 
 def _htmx() -> bool:
@@ -33,7 +33,8 @@ def page(case_no: str):
     if current_user.user.role == UserRole.ENTERPRISE:
         return redirect(url_for("portal.case", case_no=case_no))
     view = handover_view(user_archive(), case_no)
-    return render_template("dossier.html", view=view, sealable=view.case.case.status in SEALABLE)
+    sealable = step_to(CaseStatus.ARCHIVED, view.case.case.status) is not None
+    return render_template("dossier.html", view=view, sealable=sealable)
 
 
 @dossier.route("/cases/<case_no>/dossier/seal", methods=["POST"])
@@ -53,7 +54,7 @@ def seal_case(case_no: str):
 def build_dossier(case_no: str):
     """生成移交档案: the volume and its package, then what went in, what was left out and any warning."""
     built = build(user_archive(), case_no)
-    return _part("dossier_handover.html", case_no, latest=built.latest, built=built.dossier)
+    return _part("dossier_handover.html", case_no, latest=built.latest, built=built.dossier, sealed=built.sealed)
 
 
 @dossier.route("/cases/<case_no>/dossier/files/<which>")

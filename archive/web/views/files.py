@@ -14,8 +14,10 @@ files = Blueprint("files", __name__)
 @files.route("/files/<int:doc_id>")
 @login_required
 def download(doc_id: int):
-    """One rendition's bytes (inline, or as a download with ?download=1); the opening is logged."""
-    doc, path = open_rendition(user_archive(), doc_id)
+    """One rendition's bytes (inline, or as a download with ?download=1); the opening is logged, once: the
+    further byte ranges a PDF viewer asks for are not openings of their own."""
+    first = request.range is None or request.range.ranges[0][0] == 0
+    doc, path = open_rendition(user_archive(), doc_id, record=first)
     mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return send_file(path, mimetype=mimetype, conditional=True, as_attachment=bool(request.args.get("download")),
                      download_name=path.name, max_age=0)

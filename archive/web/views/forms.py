@@ -8,11 +8,11 @@ from archive.base.errors import TransitionError, UsageError, ValidationError
 from archive.outputs.context import FormValues
 from archive.outputs.formfields import case_forms, form_fields, packet_form_ids, packet_print_file, posted_values
 from archive.outputs.forms import generate_forms, generate_packet
-from archive.web.context import user_archive
+from archive.web.context import http_status, user_archive
 
 forms = Blueprint("forms", __name__)
 # Refusals staff can mend on the page they filled in: shown there, with what they typed, by HTTP status.
-MENDABLE = {ValidationError: 422, UsageError: 400, TransitionError: 409}
+MENDABLE = (ValidationError, UsageError, TransitionError)
 
 
 @forms.route("/cases/<case_no>/forms")
@@ -55,9 +55,8 @@ def _fill(case_no: str, form_ids: list[str], stage: str | None):
             return render_template("forms_done.html", case_no=case_no, stage=stage, generated=made.forms,
                                    merged=made.merged.name)
         generated = generate_forms(archive, case_no, form_ids, values)
-    except tuple(MENDABLE) as exc:
-        status = next(code for kind, code in MENDABLE.items() if isinstance(exc, kind))
-        return _page(case_no, form_ids, stage, values, exc.message), status
+    except MENDABLE as exc:
+        return _page(case_no, form_ids, stage, values, exc.message), http_status(exc)
     return render_template("forms_done.html", case_no=case_no, stage=None, generated=generated, merged=None)
 
 

@@ -7,12 +7,12 @@ from pathlib import PurePosixPath
 from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import login_required
 
-from archive.base.errors import NotFoundError, UsageError
+from archive.base.errors import UsageError
 from archive.base.terms import CATEGORIES
 from archive.catalog.review import Guess, ReviewItem
 from archive.intake.ingest import SCAN_SUFFIXES
 from archive.intake.outcomes import IngestStatus
-from archive.intake.review import file_item, list_items, open_review_pdf, reject_item
+from archive.intake.review import file_item, list_items, open_review_pdf, reject_item, show_waiting
 from archive.intake.upload import expected_case, ingest_upload
 from archive.web.context import user_archive
 from docgen.catalog import FormCatalog
@@ -100,9 +100,7 @@ def queue():
 def item(review_id: int):
     """One waiting scan in the viewer beside its guesses, with one-click filing and sending back."""
     archive = user_archive()
-    found = [e for e in _entries(list_items(archive), archive.forms) if e.item.id == review_id]
-    if not found:
-        raise NotFoundError(f"待审核队列中没有等待处理的编号 {review_id}（可能已归档或已退回）")
+    found = _entries([show_waiting(archive, review_id)], archive.forms)
     return render_template("review_item.html", entry=found[0], forms=list(archive.forms.forms.values()),
                            categories=CATEGORIES)
 
