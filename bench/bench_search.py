@@ -25,7 +25,7 @@ from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
-from corpus import DOCUMENT_TYPES, cases, generate, seed_sentences
+from corpus import DOCUMENT_TYPES, cases, generate, percentile, seed_sentences
 
 from index import whoosh_backend
 from index.analysis import index_terms
@@ -249,12 +249,6 @@ def fts5_search(db: sqlite3.Connection, query: BenchQuery, limit: int = 10) -> l
 
 
 # ---------------------------------------------------------------- latency and recall
-
-def percentile(values: list[float], share: float) -> float:
-    """Return the nearest-rank percentile of values."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
-
 
 def latencies(run, queries: list[BenchQuery]) -> dict[str, tuple[float, float]]:
     """Run every query once to warm up, then time each; return {type: (p50 ms, p95 ms)}."""

@@ -38,10 +38,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import requests
-from corpus import PLACES
+from corpus import PLACES, percentile
+from sqlalchemy import Select, create_engine, func, select
 from webcorpus import DAIBAN, WebCorpus, ensure
 
-from archive.catalog.access import handed_over
+from archive.base.terms import CaseStatus, UserRole
+from archive.catalog.access import Access, case_clause, handed_over
+from archive.catalog.schema import cases, items
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from fixtures.web import csrf_token, free_port  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 REPOSITORY = Path(__file__).resolve().parents[1]
@@ -120,32 +126,32 @@ class Timing:
     @property
     def p95(self) -> float:
         """Nearest-rank 95th percentile."""
-        ordered = sorted(self.ms)
-        return ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
+        return percentile(self.ms, 0.95)
 
 
 # ---------------------------------------------------------------- what each role looks at
 
-def _reachable_sql(role: str) -> str:
-    # catalog.access.case_clause in SQL: staff reach the cases they are on, an enterprise those of its code.
-    if role == "staff":
-        return ("SELECT c.id FROM cases c JOIN people p ON p.case_id = c.id WHERE p.name = :name "
-                "AND p.until IS NULL AND p.role IN ('项目长', '代办员') AND c.status != '机构文件'")
-    if role == "enterprise":
-        return "SELECT id FROM cases WHERE credit_code = :code AND status != '机构文件'"
-    return "SELECT id FROM cases WHERE status != '机构文件'"
+def _reached(account) -> Select:
+    """The ids of the cases an account reaches, by the rule the server enforces (catalog.access.case_clause)."""
+    access = Access(account.login, UserRole.parse(account.role), account.name, account.credit_code)
+    query = select(cases.c.id).where(cases.c.status != CaseStatus.AGENCY_FILE)
+    clause = case_clause(access)
+    return query if clause is None else query.where(clause)
 
 
 def targets(corpus: WebCorpus, role: str) -> Targets:
     """The busiest case the role reaches, its item with the most renditions (handed over, for an enterprise)
     and that item's PDF, and the trade name of the big case's enterprise as the listing's fragment."""
-    account = corpus.accounts[role]
+    reached = _reached(corpus.accounts[role])
+    engine = create_engine(f"sqlite:///file:{corpus.root / 'daiban.sqlite'}?mode=ro&uri=true")
+    with engine.connect() as conn:
+        ids = conn.execute(reached).scalars().all()
+        case_id, case_no = conn.execute(
+            select(cases.c.id, cases.c.case_no).join(items, items.c.case_id == cases.c.id)
+            .where(cases.c.id.in_(reached)).group_by(cases.c.id).order_by(func.count().desc(), cases.c.id).limit(1)
+        ).one()
+    engine.dispose()
     db = sqlite3.connect(f"file:{corpus.root / 'daiban.sqlite'}?mode=ro", uri=True)
-    args = {"name": account.name, "code": account.credit_code}
-    ids = [r[0] for r in db.execute(_reachable_sql(role), args)]
-    case_id, case_no = db.execute(
-        f"SELECT c.id, c.case_no FROM cases c JOIN items i ON i.case_id = c.id WHERE c.id IN ({_reachable_sql(role)}) "
-        "GROUP BY c.id ORDER BY count(*) DESC, c.id LIMIT 1", args).fetchone()
     rows = db.execute("SELECT item_no, form_id, count(*) AS n, max(CASE WHEN path LIKE '%.pdf' THEN id END) "
                       "FROM documents WHERE case_id = ? AND state = 'filed' GROUP BY item_no ORDER BY n DESC, item_no",
                       (case_id,)).fetchall()
@@ -169,13 +175,6 @@ def run_root(corpus: WebCorpus) -> Path:
         else:
             shutil.copy2(entry, run / entry.name)
     return run
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_server(root: Path, port: int, log: Path) -> subprocess.Popen:
@@ -205,15 +204,10 @@ def stop_server(server: subprocess.Popen) -> None:
         server.wait()
 
 
-def csrf(html: str) -> str:
-    """The CSRF token a page carries in its meta tag."""
-    return re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
-
-
 def session(base: str, login: str, password: str) -> requests.Session:
     """A session logged in through /login with the page's CSRF token."""
     client = requests.Session()
-    token = csrf(client.get(f"{base}/login").text)
+    token = csrf_token(client.get(f"{base}/login").text)
     answer = client.post(f"{base}/login", data={"login": login, "password": password, "csrf_token": token},
                          allow_redirects=False)
     if answer.status_code != 302:
@@ -329,7 +323,7 @@ def profile(corpus: WebCorpus, root: Path, timing: Timing, top: int = 25) -> str
     app = create_app(root)
     client = app.test_client()
     account = corpus.accounts[timing.role]
-    token = csrf(client.get("/login").text)
+    token = csrf_token(client.get("/login").text)
     client.post("/login", data={"login": account.login, "password": corpus.manifest["password"], "csrf_token": token})
     headers = dict(timing.page.headers)
     client.get(timing.url, headers=headers)

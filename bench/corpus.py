@@ -238,3 +238,9 @@ def generate(n_docs: int, seed: int = 2026) -> Iterator[IndexDoc]:
 def cases(n_docs: int, seed: int = 2026) -> list[Case]:
     """Return the cases behind generate(n_docs, seed)."""
     return [make_case(k, seed) for k in range(1, (n_docs + DOCS_PER_CASE - 1) // DOCS_PER_CASE + 1)]
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Return the nearest-rank percentile of values."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]

@@ -69,6 +69,7 @@ from archive.catalog.sealing import reference
 from archive.dataroot.folders import NAME_BYTES, safe_name
 from archive.dataroot.settings import Agency, Settings
 from docgen.catalog import FormSpec, load_catalog
+from docgen.identity import doc_number
 from index.normalize import clean_ocr_text, clean_text
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -824,8 +825,9 @@ class Writer:
         """A form's 文号: kept across its versions, else the next number of the year (outputs.context._doc_no)."""
         if form_id not in state.doc_nos:
             self.doc_no_seq[(form_id, year)] += 1
-            state.doc_nos[form_id] = self.forms[form_id].doc_no_pattern.format(
-                agency_short=self.settings.agency.short, year=year, seq=self.doc_no_seq[(form_id, year)])
+            pattern = self.forms[form_id].doc_no_pattern
+            state.doc_nos[form_id] = doc_number(pattern, agency_short=self.settings.agency.short, year=year,
+                                                seq=self.doc_no_seq[(form_id, year)], case_no="", form_id=form_id)
         return state.doc_nos[form_id]
 
     def text(self, state: CaseState, plan: ItemPlan, key: int, day: dt.date) -> str:

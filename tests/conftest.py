@@ -105,6 +105,23 @@ def _text_pdf(path: Path, pages: int, marker: str, text: str) -> Path:
     return path
 
 
+CJK_FONT = "/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf"
+
+
+def cjk_pdf(path: Path, pages: list[list[str]]) -> Path:
+    """A PDF whose pages hold these lines of (Chinese) text, in an embedded face."""
+    pdf = FPDF(format="A4")
+    pdf.add_font("wenkai", fname=CJK_FONT)
+    pdf.set_font("wenkai", size=14)
+    for lines in pages:
+        pdf.add_page()
+        pdf.set_y(60)
+        for line in lines:
+            pdf.cell(text=line, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(path))
+    return path
+
+
 def make_pdf(path: Path, pages: int = 1, marker: str = "", text: str = "") -> Path:
     """Write a small valid PDF with the given number of pages (marker makes bytes unique), each with a line
     of text when given (a scan that was read)."""

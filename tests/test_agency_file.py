@@ -3,18 +3,15 @@ a case number; 政企互动 activities and evaluations both ways are recorded an
 report, whose 政企互动情况统计表 is rendered from them; a scanned signed agency form files itself by its QR."""
 
 import json
-import sys
 from datetime import date
 
 import openpyxl
 import pytest
-from conftest import PROJECT, make_pdf, snapshot
+from conftest import make_pdf, snapshot
+from fixtures.scanning import SCAN, scan_pages
 from test_docgen_render import docx_text
 
-sys.path.insert(0, str(PROJECT))
-from fixtures.scanning import SCAN, scan_pages  # noqa: E402
-
-from bench.scans import write_scan  # noqa: E402
+from bench.scans import write_scan
 
 FILLER = ("--set", "filler=王芳", "--set", "office_phone=0356-2021234", "--set", "mobile=13912345678")
 

@@ -257,9 +257,22 @@ def test_two_converters_in_parallel_threads(rendered, tmp_path):
         assert all("DB-2026-0001/entrust/v1" in pdf_text(pdf) for pdf in pdfs)
 
 
-def test_one_converter_shared_by_threads_runs_one_job_at_a_time(warm, rendered, tmp_path):
+def test_one_converter_shared_by_threads_runs_one_job_at_a_time(warm, rendered, tmp_path, monkeypatch):
+    running, most = [], []
+    request = warmconvert._Office.request
+
+    def counted(office, job, limit):
+        running.append(job)
+        most.append(len(running))
+        try:
+            return request(office, job, limit)
+        finally:
+            running.remove(job)
+
+    monkeypatch.setattr(warmconvert._Office, "request", counted)
     with ThreadPoolExecutor(max_workers=3) as pool:
         results = list(pool.map(lambda n: warm.convert([rendered], tmp_path / f"pdf{n}")[0], range(6)))
+    assert len(most) == 6 and max(most) == 1  # the office is asked one job at a time
     assert results == [tmp_path / f"pdf{n}" / "委托书.pdf" for n in range(6)]
     assert all(page_count(pdf) == 1 for pdf in results)
 

@@ -3,31 +3,14 @@
 from pathlib import Path
 
 import pytest
-from conftest import make_pdf
-from fpdf import FPDF
+from conftest import cjk_pdf, make_pdf
 
 from archive.content.pagetext import first_page_with
-
-FONT = "/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf"
-
-
-def pdf_of(path: Path, pages: list[list[str]]) -> Path:
-    """A PDF whose pages hold these lines of text."""
-    pdf = FPDF(format="A4")
-    pdf.add_font("wenkai", fname=FONT)
-    pdf.set_font("wenkai", size=14)
-    for lines in pages:
-        pdf.add_page()
-        pdf.set_y(60)
-        for line in lines:
-            pdf.cell(text=line, new_x="LMARGIN", new_y="NEXT")
-    pdf.output(str(path))
-    return path
 
 
 @pytest.fixture(scope="module")
 def three_pages(tmp_path_factory) -> Path:
-    return pdf_of(tmp_path_factory.mktemp("pagetext") / "意见.pdf", [
+    return cjk_pdf(tmp_path_factory.mktemp("pagetext") / "意见.pdf", [
         ["第一页：项目概况", "建设单位 Jincheng Energy"],
         ["第二页：審批部门意见", "经办人 张 丽", "联席"],
         ["会议纪要附后", "项目代码 2026-140500-44-01-012345"],

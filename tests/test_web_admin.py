@@ -2,39 +2,22 @@
 and enables them, each through the service `daiban user` calls; refusals are named and change nothing, and
 nobody else may see the page or send its forms."""
 
-import sqlite3
 
 import pytest
 from conftest import snapshot
-from fixtures.web import (
-    ACCOUNTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    PASSWORD,
-    csrf_token,
-    live_server,
-    logged_in,
-)
-from playwright.sync_api import sync_playwright
+from fixtures.web import ACCOUNTS, PASSWORD, browser_page, browsing, csrf_token, logged_in, post, query
 
 NEW_PASSWORD = "另一个足够长的密码-2027"
 
 
 def user_rows(world) -> list[tuple]:
-    with sqlite3.connect(world.root / "daiban.sqlite") as db:
-        return db.execute("SELECT login, name, role, credit_code, disabled IS NOT NULL FROM users ORDER BY login"
-                          ).fetchall()
+    return query(world, "SELECT login, name, role, credit_code, disabled IS NOT NULL FROM users ORDER BY login")
 
 
 def log_in(app, login: str, password: str):
     client = app.test_client()
     token = csrf_token(client.get("/login").text)
     return client, client.post("/login", data={"login": login, "password": password, "csrf_token": token})
-
-
-def post(client, url: str, fields: dict):
-    """POST with the CSRF token of a page whose showing records nothing (an empty search page)."""
-    return client.post(url, data={**fields, "csrf_token": csrf_token(client.get("/search").text)})
 
 
 def account(login: str, name: str, role: str, password: str = PASSWORD, **more) -> dict:
@@ -160,31 +143,21 @@ def test_nobody_but_the_administrator_reaches_the_page_or_its_forms(world, app, 
 
 @pytest.mark.slow
 def test_in_a_browser_a_refusal_shows_above_the_form_which_keeps_what_was_typed(world):
-    server = live_server(world.root)
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1366, "height": 768})
-            page.goto(f"{server.url}/login")
-            page.fill("input[name=login]", "admin")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("form button.primary")
-            page.goto(f"{server.url}/admin/users")
-            form = page.locator("form.user-form")
-            typed = {"login": "browser1", "name": "浏览器用户", "password": "short", "password2": "short"}
-            for name, value in typed.items():
-                form.locator(f"input[name={name}]").fill(value)
-            form.locator("button[type=submit]").click()
-            page.wait_for_selector("#flash .flash.error")
-            assert page.inner_text("#flash") == "密码至少 10 个字符"
-            assert form.locator("input[name=login]").input_value() == "browser1"
-            assert page.evaluate("document.documentElement.scrollWidth") <= 1366
-            form.locator("input[name=password]").fill(NEW_PASSWORD)
-            form.locator("input[name=password2]").fill(NEW_PASSWORD)
-            form.locator("button[type=submit]").click()
-            page.wait_for_selector("#flash .flash.info")
-            assert "已添加用户 browser1（浏览器用户，项目长/代办员）" in page.inner_text("#flash")
-            assert "browser1" in page.inner_text("table.users")
-            browser.close()
-    finally:
-        server.stop()
+    with browsing(world.root) as (server, browser):
+        page = browser_page(browser, server.url, "admin")
+        page.goto(f"{server.url}/admin/users")
+        form = page.locator("form.user-form")
+        typed = {"login": "browser1", "name": "浏览器用户", "password": "short", "password2": "short"}
+        for name, value in typed.items():
+            form.locator(f"input[name={name}]").fill(value)
+        form.locator("button[type=submit]").click()
+        page.wait_for_selector("#flash .flash.error")
+        assert page.inner_text("#flash") == "密码至少 10 个字符"
+        assert form.locator("input[name=login]").input_value() == "browser1"
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+        form.locator("input[name=password]").fill(NEW_PASSWORD)
+        form.locator("input[name=password2]").fill(NEW_PASSWORD)
+        form.locator("button[type=submit]").click()
+        page.wait_for_selector("#flash .flash.info")
+        assert "已添加用户 browser1（浏览器用户，项目长/代办员）" in page.inner_text("#flash")
+        assert "browser1" in page.inner_text("table.users")

@@ -4,14 +4,13 @@ rights of each role on pages and downloads, byte ranges for the PDF viewer, ever
 import re
 import sqlite3
 
-from fixtures.web import PASSWORD, csrf_token, logged_in, post
+from fixtures.web import PASSWORD, csrf_token, logged_in, post, query, their_facts
 
 from archive.web.app import create_app
 
 
 def events(world, action: str) -> list[tuple[str, str]]:
-    with sqlite3.connect(world.root / "daiban.sqlite") as db:
-        return db.execute("SELECT actor, case_no FROM events WHERE action = ?", (action,)).fetchall()
+    return query(world, "SELECT actor, case_no FROM events WHERE action = ?", action)
 
 
 def test_pages_ask_for_a_login_and_a_wrong_password_is_refused_then_throttled(app):
@@ -90,13 +89,15 @@ def test_an_auditor_reads_every_case_and_is_offered_no_change(world, app):
     client = logged_in(app, "audit")
     listing = client.get("/cases").text
     assert world.ours in listing and world.theirs in listing
-    page = client.get(f"/cases/{world.ours}").text
+    shown = client.get(f"/cases/{world.ours}")
+    page = shown.text
+    assert shown.status_code == 200 and world.ours in page and "审批事项" in page
     assert "生成表单与材料包" not in page and "扫描件入库" not in page
 
 
 def test_a_case_name_holding_markup_shows_as_text(world, app, tmp_path):
     facts = tmp_path / "脚本.toml"
-    source = (world.root.parent / "另一企业.toml").read_text(encoding="utf-8")
+    source = their_facts(tmp_path).read_text(encoding="utf-8")
     marked = source.replace("晋城市新能源装备制造产业园项目", "<script>alert(1)</script>项目")
     facts.write_text(marked, encoding="utf-8")
     case_no = world.daiban("case", "new", "--from", facts).output.split("：")[1].split()[0]

@@ -5,59 +5,45 @@ renders a filed form at the page asked for, an enterprise cannot reach another e
 advance (real LibreOffice and OCR)."""
 
 import sqlite3
-import sys
 
 import pytest
-from conftest import PROJECT
-from fixtures.web import ACCOUNTS, CHROMIUM, CHROMIUM_ARGS, PASSWORD, live_server
-from playwright.sync_api import sync_playwright
+from fixtures.scanning import SCAN, scan_pages
+from fixtures.web import ACCOUNTS, browser_page, browsing
 from pypdf import PdfReader
 
-sys.path.insert(0, str(PROJECT))
-from fixtures.scanning import SCAN, scan_pages  # noqa: E402
-
-from bench.scans import write_scan  # noqa: E402
+from bench.scans import write_scan
 
 pytestmark = pytest.mark.slow
 LANDING = {"admin": "工作台", "liming": "工作台", "clerk": "工作台", "audit": "工作台", "company": "我的项目"}
 
 
 @pytest.fixture(scope="module")
-def server(world):
-    running = live_server(world.root)
-    yield running
-    running.stop()
+def running(world):
+    with browsing(world.root) as both:
+        yield both
 
 
 @pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
+def server(running):
+    return running[0]
 
 
-def log_in(browser, server, login: str):
-    page = browser.new_page(viewport={"width": 1366, "height": 768})
-    page.goto(f"{server.url}/login")
-    page.fill("input[name=login]", login)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
-    return page
+@pytest.fixture(scope="module")
+def browser(running):
+    return running[1]
 
 
 @pytest.mark.parametrize("login", sorted(LANDING))
 def test_each_role_logs_in_and_lands_where_it_works(browser, server, login):
-    page = log_in(browser, server, login)
+    page = browser_page(browser, server.url, login)
     assert f"{ACCOUNTS[login][0]}（" in page.inner_text("header")
-    assert LANDING[login] in page.inner_text("nav")
+    assert page.inner_text("nav a.here") == LANDING[login]
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366
     page.close()
 
 
 def test_the_case_page_fits_the_screen_and_its_viewer_renders_the_page_asked_for(browser, server, world):
-    page = log_in(browser, server, "liming")
+    page = browser_page(browser, server.url, "liming")
     page.goto(f"{server.url}/cases/{world.ours}")
     assert world.ours in page.inner_text("h1") and "审批事项" in page.inner_text("main")
     page.wait_for_selector("#audit ul, #audit .flash")
@@ -72,7 +58,7 @@ def test_the_case_page_fits_the_screen_and_its_viewer_renders_the_page_asked_for
 
 
 def test_an_enterprise_cannot_open_another_enterprises_case_by_url(browser, server, world):
-    page = log_in(browser, server, "company")
+    page = browser_page(browser, server.url, "company")
     response = page.goto(f"{server.url}/cases/{world.theirs}")
     assert response.status == 403 and "不存在，或您无权访问" in page.inner_text("main")
     page.close()
@@ -80,7 +66,7 @@ def test_an_enterprise_cannot_open_another_enterprises_case_by_url(browser, serv
 
 def test_staff_print_a_packet_then_upload_the_signed_scan_and_the_case_advances(browser, server, world, tmp_path):
     world.daiban("matter", "add", world.ours, "--name", "企业投资项目备案")  # the 告知清单 lists its materials
-    page = log_in(browser, server, "liming")
+    page = browser_page(browser, server.url, "liming")
     page.goto(f"{server.url}/cases/{world.ours}/forms")
     page.click("text=生成受理材料包")
     page.click("button:has-text('生成并归入案件')")

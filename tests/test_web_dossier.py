@@ -12,17 +12,8 @@ import zipfile
 import bagit
 import pytest
 from conftest import file_form, snapshot
-from fixtures.web import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    PASSWORD,
-    csrf_token,
-    live_server,
-    logged_in,
-    make_world,
-    query,
-)
-from playwright.sync_api import sync_playwright
+from fixtures.docgen.pdftools import pdf_text
+from fixtures.web import browser_page, browsing, logged_in, make_world, query, token_of
 
 HTMX = {"HX-Request": "true"}
 YEAR = datetime.date.today().year
@@ -51,15 +42,6 @@ def status(world, case_no: str) -> str:
     return query(world, "SELECT status FROM cases WHERE case_no = ?", case_no)[0][0]
 
 
-def token_of(client) -> str:
-    """The CSRF token, taken before a snapshot (reading a page records a viewing)."""
-    return csrf_token(client.get("/cases").text)
-
-
-def pdf_text(path, page: int = 1) -> str:
-    return subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(path), "-"], capture_output=True,
-                          text=True, check=True).stdout
-
 
 def test_the_page_offers_sealing_and_building_only_to_those_who_may(world, app):
     clerk = logged_in(app, "clerk").get(f"/cases/{world.ours}/dossier").text
@@ -69,6 +51,7 @@ def test_the_page_offers_sealing_and_building_only_to_those_who_may(world, app):
     assert "封卷（归档）</button>" not in auditor and "生成移交档案</button>" not in auditor
     assert "运行四性检测并显示报告" in auditor and "待档案员封卷" in auditor
     staff = logged_in(app, "liming").get(f"/cases/{world.ours}/dossier").text
+    assert "尚未生成移交档案" in staff
     assert "封卷（归档）</button>" not in staff and "生成移交档案</button>" not in staff and "四性检测" not in staff
     audit = logged_in(app, "clerk").get(f"/cases/{world.ours}/audit").text
     assert "通过：“办结”状态所需的材料齐全" in audit
@@ -132,7 +115,7 @@ def test_an_archivist_builds_the_dossier_and_downloads_its_volume_and_package(wo
     assert volume.status_code == 200 and volume.data.startswith(b"%PDF")
     assert "attachment" in volume.headers["Content-Disposition"]
     (tmp_path / "卷.pdf").write_bytes(volume.data)
-    cover = pdf_text(tmp_path / "卷.pdf")
+    cover = pdf_text(tmp_path / "卷.pdf", "-f", "1", "-l", "1")
     for label, value in (("案卷题名", "晋城市新能源装备制造产业园项目"), ("项目单位", "晋城市泽州新能源科技有限公司"),
                          ("件数", "5件"), ("保管期限", "永久"),
                          ("档号", f"Z001-WS·{YEAR}-Y-DB-0001")):
@@ -211,27 +194,15 @@ def test_the_four_checks_report_shows_each_item_in_the_page_and_downloads_as_pdf
 
 @pytest.mark.slow
 def test_in_a_real_browser_the_build_shows_its_progress_and_the_dossier_downloads(world, tmp_path):
-    server = live_server(world.root)
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1366, "height": 768}, accept_downloads=True)
-            page.goto(f"{server.url}/login")
-            page.fill("input[name=login]", "clerk")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_url(f"{server.url}/")
-            page.goto(f"{server.url}/cases/{world.ours}/dossier")
-            page.click("#handover button.primary")
-            page.wait_for_selector("#build-working", state="visible")
-            page.wait_for_selector("#handover h3:has-text('卷内目录')", timeout=120_000)
-            assert page.evaluate("document.documentElement.scrollWidth") <= 1366
-            with page.expect_download() as download:
-                page.click("text=下载移交档案（PDF）")
-            saved = tmp_path / download.value.suggested_filename
-            download.value.save_as(saved)
-            assert saved.name == f"{world.ours} 移交档案.pdf" and saved.read_bytes().startswith(b"%PDF")
-            browser.close()
-    finally:
-        server.stop()
-
+    with browsing(world.root) as (server, browser):
+        page = browser_page(browser, server.url, "clerk", accept_downloads=True)
+        page.goto(f"{server.url}/cases/{world.ours}/dossier")
+        page.click("#handover button.primary")
+        page.wait_for_selector("#build-working", state="visible")
+        page.wait_for_selector("#handover h3:has-text('卷内目录')", timeout=120_000)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+        with page.expect_download() as download:
+            page.click("text=下载移交档案（PDF）")
+        saved = tmp_path / download.value.suggested_filename
+        download.value.save_as(saved)
+        assert saved.name == f"{world.ours} 移交档案.pdf" and saved.read_bytes().startswith(b"%PDF")

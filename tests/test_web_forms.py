@@ -9,8 +9,7 @@ from datetime import date
 
 import pytest
 from conftest import snapshot
-from fixtures.web import CHROMIUM, CHROMIUM_ARGS, PASSWORD, csrf_token, live_server, logged_in, make_world
-from playwright.sync_api import sync_playwright
+from fixtures.web import browser_page, browsing, logged_in, make_world, query, token_of
 from pypdf import PdfReader
 
 PROJECT_NAME = "晋城市新能源装备制造产业园项目"
@@ -23,15 +22,11 @@ def world(tmp_path_factory):
     return made
 
 
-def token_of(client) -> str:
-    return csrf_token(client.get("/cases").text)
-
 
 def generated(world, case_no: str) -> list[tuple[str, int, str]]:
     """(form, version, path) of every generated rendition filed in a case."""
-    with sqlite3.connect(world.root / "daiban.sqlite") as db:
-        return db.execute("SELECT d.form_id, d.version, d.path FROM documents d JOIN cases c ON c.id = d.case_id "
-                          "WHERE c.case_no = ? AND d.kind = 'generated' ORDER BY d.id", (case_no,)).fetchall()
+    return query(world, "SELECT d.form_id, d.version, d.path FROM documents d JOIN cases c ON c.id = d.case_id "
+                        "WHERE c.case_no = ? AND d.kind = 'generated' ORDER BY d.id", case_no)
 
 
 def flash_error(html: str) -> str:
@@ -131,6 +126,11 @@ def test_a_post_without_its_csrf_token_is_refused(world, app):
 
 def test_a_print_file_of_another_case_or_outside_the_packets_is_not_served(world, app):
     client = logged_in(app, "liming")
+    packets = world.root / "exports" / "packets"
+    packets.mkdir(parents=True, exist_ok=True)
+    for case_no in (world.theirs, world.ours):  # both print files exist: only the name tells them apart
+        (packets / f"{case_no} 受理材料包 20260101.pdf").write_bytes(b"%PDF-1.4 print file")
+    assert client.get(f"/cases/{world.ours}/forms/print/{world.ours} 受理材料包 20260101.pdf").status_code == 200
     for name in (f"{world.theirs} 受理材料包 20260101.pdf", "..%2Fdaiban.toml"):
         assert client.get(f"/cases/{world.ours}/forms/print/{name}").status_code == 404
     assert logged_in(app, "audit").get(f"/cases/{world.ours}/forms/print/x.pdf").status_code == 403
@@ -184,30 +184,20 @@ def test_a_single_form_prints_what_was_typed_and_its_pdf_is_the_filed_one(world,
 
 @pytest.mark.slow
 def test_the_pages_fit_the_screen_and_a_table_grows_and_a_required_group_is_checked(world):
-    server = live_server(world.root)
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1366, "height": 768})
-            console = []
-            page.on("console", lambda message: console.append(message.text))
-            page.goto(f"{server.url}/login")
-            page.fill("input[name=login]", "liming")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
-            for url in ("forms", "forms/packet/办理", "forms/assess"):
-                page.goto(f"{server.url}/cases/{world.ours}/{url}")
-                assert page.evaluate("document.documentElement.scrollWidth") <= 1366, url
-            page.goto(f"{server.url}/cases/{world.ours}/forms/meeting")
-            attendees = page.locator("fieldset.rows", has_text="参会部门及人员")
-            attendees.locator("button.add-row").click()
-            assert attendees.locator("tbody tr").count() == 3
-            page.goto(f"{server.url}/cases/{world.ours}/forms/apply")
-            page.uncheck("input[name='apply.service_mode'][value='全程代办']")
-            page.click("form.fill button[type=submit]")
-            message = page.evaluate("document.querySelector(\"input[name='apply.service_mode']\").validationMessage")
-            assert message == "请填写“代办方式”" and page.url.endswith("/forms/apply")
-            assert not [m for m in console if "Content Security Policy" in m]  # forms.js and forms.css load
-            browser.close()
-    finally:
-        server.stop()
+    with browsing(world.root) as (server, browser):
+        page = browser_page(browser, server.url, "liming")
+        console = []
+        page.on("console", lambda message: console.append(message.text))
+        for url in ("forms", "forms/packet/办理", "forms/assess"):
+            page.goto(f"{server.url}/cases/{world.ours}/{url}")
+            assert page.evaluate("document.documentElement.scrollWidth") <= 1366, url
+        page.goto(f"{server.url}/cases/{world.ours}/forms/meeting")
+        attendees = page.locator("fieldset.rows", has_text="参会部门及人员")
+        attendees.locator("button.add-row").click()
+        assert attendees.locator("tbody tr").count() == 3
+        page.goto(f"{server.url}/cases/{world.ours}/forms/apply")
+        page.uncheck("input[name='apply.service_mode'][value='全程代办']")
+        page.click("form.fill button[type=submit]")
+        message = page.evaluate("document.querySelector(\"input[name='apply.service_mode']\").validationMessage")
+        assert message == "请填写“代办方式”" and page.url.endswith("/forms/apply")
+        assert not [m for m in console if "Content Security Policy" in m]  # forms.js and forms.css load

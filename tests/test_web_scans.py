@@ -6,14 +6,12 @@ import base64
 import io
 import json
 import re
-import sqlite3
 from pathlib import Path
 
 import pytest
 from conftest import file_form, make_bad_pdfs, make_pdf, snapshot
 from fixtures.scanning import SCAN, UNIT, scan_pages, uncoded_page
-from fixtures.web import CHROMIUM, CHROMIUM_ARGS, PASSWORD, csrf_token, live_server, logged_in, make_world, new_app
-from playwright.sync_api import sync_playwright
+from fixtures.web import browser_page, browsing, csrf_token, logged_in, make_world, new_app, query, token_of
 
 from archive.catalog.session import open_archive
 from archive.content.fileinfo import sha256_of
@@ -23,10 +21,6 @@ from bench.scans import write_scan
 
 PROJECT_NAME = "晋城市新能源装备制造产业园项目"
 
-
-def token_of(client) -> str:
-    """The CSRF token, from a page whose showing records nothing (so snapshots stay comparable)."""
-    return csrf_token(client.get("/scans").text)
 
 
 def upload(client, path_or_name, data: bytes | None = None, case: str = "", token: str | None = None,
@@ -39,11 +33,6 @@ def upload(client, path_or_name, data: bytes | None = None, case: str = "", toke
         form["csrf_token"] = token
     headers = {"HX-Request": "true"} if fragment else {}
     return client.post("/scans/upload", data=form, headers=headers, content_type="multipart/form-data")
-
-
-def rows(world, sql: str, *args) -> list[tuple]:
-    with sqlite3.connect(world.root / "daiban.sqlite") as db:
-        return db.execute(sql, args).fetchall()
 
 
 def queue_scan(world, folder: Path, name: str, text: str) -> int:
@@ -67,7 +56,7 @@ def queued(world, tmp_path) -> int:
 
 
 def state_of(world, review_id: int) -> str:
-    return rows(world, "SELECT state FROM review WHERE id = ?", review_id)[0][0]
+    return query(world, "SELECT state FROM review WHERE id = ?", review_id)[0][0]
 
 
 def test_the_upload_page_offers_a_drop_zone_and_shows_the_expected_case(world, app):
@@ -143,19 +132,19 @@ def test_the_queue_lists_a_waiting_scan_with_its_reason_and_guesses(world, app, 
         assert "补充材料" in row and "未识别到本系统表单二维码" in row
         assert f"<b>{world.ours}</b>" in row and "80%" in row and f"文中出现项目单位“{UNIT}”" in row
         assert f'href="/review/{queued}"' in row
-    assert ("审计员",) in rows(world, "SELECT actor FROM events WHERE action = 'review.listed'")
+    assert ("审计员",) in query(world, "SELECT actor FROM events WHERE action = 'review.listed'")
 
 
 def test_the_scan_is_served_to_the_viewer_with_byte_ranges_and_each_opening_recorded(world, app, queued):
     client = logged_in(app, "audit")
     viewer = client.get(f"/review/{queued}/viewer").text
     assert f'data-file="/review/{queued}/pdf"' in viewer and "viewer.mjs" in viewer
-    kept = world.root / rows(world, "SELECT pdf FROM review WHERE id = ?", queued)[0][0]
+    kept = world.root / query(world, "SELECT pdf FROM review WHERE id = ?", queued)[0][0]
     whole = client.get(f"/review/{queued}/pdf")
     assert whole.status_code == 200 and whole.data == kept.read_bytes()
     part = client.get(f"/review/{queued}/pdf", headers={"Range": "bytes=0-9"})
     assert part.status_code == 206 and part.data == kept.read_bytes()[:10]
-    opened = rows(world, "SELECT actor, details FROM events WHERE action = 'review.opened'")
+    opened = query(world, "SELECT actor, details FROM events WHERE action = 'review.opened'")
     assert ("审计员", queued) in [(actor, json.loads(details)["review_id"]) for actor, details in opened]
     assert logged_in(app, "company").get(f"/review/{queued}/pdf").status_code == 403
     assert logged_in(app, "liming").get(f"/review/{queued}/pdf").status_code == 403
@@ -199,10 +188,10 @@ def test_filing_from_the_review_page_in_one_click_moves_the_scan_into_the_case(w
     done = client.post(f"/review/{queued}/file",
                        data={"csrf_token": csrf_token(page), "case_no": world.ours, "category": "申请材料"})
     assert done.status_code == 302 and done.headers["Location"] == "/review"
-    item_no, doc_id = rows(world, "SELECT d.item_no, r.doc_id FROM review r JOIN documents d ON d.id = r.doc_id "
+    item_no, doc_id = query(world, "SELECT d.item_no, r.doc_id FROM review r JOIN documents d ON d.id = r.doc_id "
                                   "WHERE r.id = ?", queued)[0]
     assert state_of(world, queued) == "filed"
-    assert rows(world, "SELECT c.case_no, d.category, d.kind FROM documents d JOIN cases c ON c.id = d.case_id "
+    assert query(world, "SELECT c.case_no, d.category, d.kind FROM documents d JOIN cases c ON c.id = d.case_id "
                        "WHERE d.id = ?", doc_id) == [(world.ours, "申请材料", "upload")]
     listing = client.get("/review").text
     assert f"已将待审核 #{queued} 归入 {world.ours}：申请材料，件号 {item_no:04d}" in listing
@@ -224,7 +213,7 @@ def test_a_guess_naming_a_form_version_files_it_as_the_signed_copy_in_one_click(
     done = client.post(f"/review/{review_id}/file",
                        data={"csrf_token": csrf_token(page), "case_no": world.ours, "form_id": "assess"})
     assert done.status_code == 302
-    assert rows(world, "SELECT d.kind, d.form_id FROM review r JOIN documents d ON d.id = r.doc_id WHERE r.id = ?",
+    assert query(world, "SELECT d.kind, d.form_id FROM review r JOIN documents d ON d.id = r.doc_id WHERE r.id = ?",
                 review_id) == [("signed", "assess")]
     assert '<span class="badge s-研判">研判</span>' in client.get(f"/cases/{world.ours}").text
 
@@ -256,7 +245,7 @@ def test_sending_back_needs_a_reason_and_moves_the_scan_out_of_the_queue(world, 
     done = client.post(f"/review/{queued}/reject", data={"csrf_token": token, "reason": "非本中心材料"})
     assert done.status_code == 302 and state_of(world, queued) == "rejected"
     assert "已退回待审核" in client.get("/review").text
-    folder = rows(world, "SELECT pdf FROM review WHERE id = ?", queued)[0][0].split("/")[1]
+    folder = query(world, "SELECT pdf FROM review WHERE id = ?", queued)[0][0].split("/")[1]
     assert (world.root / "review" / "rejected" / folder / "识别结果.pdf").is_file()
     assert client.get(f"/review/{queued}/pdf").status_code == 404
 
@@ -291,10 +280,10 @@ def test_an_uploaded_signed_entrust_is_filed_as_its_signed_copy_and_the_case_is_
     assert f"归入 {world.ours}：《“全代办”服务委托书》签署件（第 1–2 页）" in done.text
     assert f'href="/cases/{world.ours}"' in done.text and "不是预期的" not in done.text
     version = int(identity.rsplit("/v", 1)[1])
-    found = rows(world, "SELECT d.kind, d.version, d.pages FROM documents d JOIN cases c ON c.id = d.case_id "
+    found = query(world, "SELECT d.kind, d.version, d.pages FROM documents d JOIN cases c ON c.id = d.case_id "
                         "WHERE c.case_no = ? AND d.form_id = 'entrust' AND d.kind = 'signed'", world.ours)
     assert found == [("signed", version, 2)]
-    assert ("李明", world.ours) in rows(world, "SELECT actor, case_no FROM events WHERE action = 'document.filed'")
+    assert ("李明", world.ours) in query(world, "SELECT actor, case_no FROM events WHERE action = 'document.filed'")
     assert '<span class="badge s-受理">受理</span>' in client.get(f"/cases/{world.ours}").text
     # The same bytes again: a duplicate, told where it is, without the scratch folder it was uploaded to.
     again = upload(client, signed, case=world.ours, token=token_of(client))
@@ -317,7 +306,7 @@ def test_an_uploaded_page_without_a_code_waits_in_the_queue_and_is_filed_from_it
     filed = clerk.post(f"/review/{review_id}/file",
                        data={"csrf_token": csrf_token(page), "case_no": world.ours, "category": "申请材料"})
     assert filed.status_code == 302
-    (item_no, text), = rows(world, "SELECT d.item_no, d.text FROM review r JOIN documents d ON d.id = r.doc_id "
+    (item_no, text), = query(world, "SELECT d.item_no, d.text FROM review r JOIN documents d ON d.id = r.doc_id "
                                    "WHERE r.id = ?", review_id)
     assert "补充材料" in text
     assert re.search(rf"{item_no:04d}</a></td>\s*<td>补充材料 扫描</td>", clerk.get(f"/cases/{world.ours}").text)
@@ -329,62 +318,52 @@ def test_files_and_a_folder_dropped_in_the_browser_reach_their_outcomes_and_the_
     world = scanned[0]
     other = write_scan([uncoded_page(f"会议照片说明\n{PROJECT_NAME}\n现场踏勘")], SCAN, tmp_path / "踏勘 扫描.pdf")
     files = [("踏勘 扫描.pdf", other.read_bytes()), ("说明.pdf", "只是文字，不是扫描件".encode())]
-    server = live_server(world.root)
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1366, "height": 768})
-            page.goto(f"{server.url}/login")
-            page.fill("input[name=login]", "clerk")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
-            page.goto(f"{server.url}/scans?case={world.ours}")
-            transfer = page.evaluate_handle("""(files) => {
-                const transfer = new DataTransfer();
-                for (const f of files) {
-                  const bytes = Uint8Array.from(atob(f.data), (c) => c.charCodeAt(0));
-                  transfer.items.add(new File([bytes], f.name, { type: "application/pdf" }));
-                }
-                return transfer;
-            }""", [{"name": n, "data": base64.b64encode(b).decode()} for n, b in files])
-            page.dispatch_event("#dropzone", "drop", {"dataTransfer": transfer})
-            # The page's CSP allows no eval, so the waits are selectors, not JavaScript predicates.
-            page.locator("#uploads tbody tr[data-state=refused]").wait_for()
-            page.locator("#uploads tbody tr[data-state=done]").wait_for(timeout=180_000)
-            assert page.locator("#uploads tbody tr").count() == 2
-            by_name = {r.locator("td.name").inner_text(): r for r in page.locator("#uploads tbody tr").all()}
-            assert by_name["踏勘 扫描.pdf"].get_attribute("data-state") == "done"
-            assert "转入待审核" in by_name["踏勘 扫描.pdf"].inner_text()
-            assert by_name["说明.pdf"].get_attribute("data-state") == "refused"
-            assert "说明.pdf：不支持的文件类型" in by_name["说明.pdf"].inner_text()
-            assert page.evaluate("document.documentElement.scrollWidth") <= 1366
-            # A folder picked: what looks like a scan is sent, the rest is skipped as `daiban ingest DIR` does.
-            folder = tmp_path / "扫描文件夹"
-            folder.mkdir()
-            make_bad_pdfs(folder)
-            (folder / "说明.txt").write_text("不是扫描件", encoding="utf-8")
-            for name in ("whole.pdf", "加密.pdf"):
-                (folder / name).unlink()
-            page.set_input_files("#pick-folder", folder)
-            page.locator("#uploads tbody tr[data-state=skipped]").wait_for()
-            for name in ("截断.pdf", "空文件.pdf"):
-                page.locator("#uploads tbody tr[data-state=refused]", has_text=name).wait_for()
-            folder_rows = page.locator("#uploads tbody tr").all()[2:]
-            assert [r.locator("td.name").inner_text() for r in folder_rows] == [
-                "扫描文件夹/截断.pdf", "扫描文件夹/空文件.pdf", "扫描文件夹/说明.txt"]
-            assert "不是扫描件格式" in folder_rows[2].inner_text() and "文件为空" in folder_rows[1].inner_text()
-            # The queue's page: the scan in pdf.js beside the guesses, on one screen.
-            by_name["踏勘 扫描.pdf"].locator("a", has_text="去审核").click()
-            page.wait_for_selector("iframe")
-            viewer = page.frame_locator("iframe")
-            viewer.locator(".page canvas").first.wait_for()
-            assert page.evaluate("document.documentElement.scrollWidth") <= 1366
-            # Filed with the first guess's button (htmx), the archivist is back at the queue, told where it went.
-            first = page.locator("ul.guesses li").first
-            first.locator("select[name=category]").select_option("会议照片")
-            first.get_by_role("button", name=f"归入 {world.ours}").click()
-            page.wait_for_url(f"{server.url}/review")
-            assert f"归入 {world.ours}：会议照片，件号" in page.inner_text("#flash")
-            browser.close()
-    finally:
-        server.stop()
+    with browsing(world.root) as (server, browser):
+        page = browser_page(browser, server.url, "clerk")
+        page.goto(f"{server.url}/scans?case={world.ours}")
+        transfer = page.evaluate_handle("""(files) => {
+            const transfer = new DataTransfer();
+            for (const f of files) {
+              const bytes = Uint8Array.from(atob(f.data), (c) => c.charCodeAt(0));
+              transfer.items.add(new File([bytes], f.name, { type: "application/pdf" }));
+            }
+            return transfer;
+        }""", [{"name": n, "data": base64.b64encode(b).decode()} for n, b in files])
+        page.dispatch_event("#dropzone", "drop", {"dataTransfer": transfer})
+        # The page's CSP allows no eval, so the waits are selectors, not JavaScript predicates.
+        page.locator("#uploads tbody tr[data-state=refused]").wait_for()
+        page.locator("#uploads tbody tr[data-state=done]").wait_for(timeout=180_000)
+        assert page.locator("#uploads tbody tr").count() == 2
+        by_name = {r.locator("td.name").inner_text(): r for r in page.locator("#uploads tbody tr").all()}
+        assert by_name["踏勘 扫描.pdf"].get_attribute("data-state") == "done"
+        assert "转入待审核" in by_name["踏勘 扫描.pdf"].inner_text()
+        assert by_name["说明.pdf"].get_attribute("data-state") == "refused"
+        assert "说明.pdf：不支持的文件类型" in by_name["说明.pdf"].inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+        # A folder picked: what looks like a scan is sent, the rest is skipped as `daiban ingest DIR` does.
+        folder = tmp_path / "扫描文件夹"
+        folder.mkdir()
+        make_bad_pdfs(folder)
+        (folder / "说明.txt").write_text("不是扫描件", encoding="utf-8")
+        for name in ("whole.pdf", "加密.pdf"):
+            (folder / name).unlink()
+        page.set_input_files("#pick-folder", folder)
+        page.locator("#uploads tbody tr[data-state=skipped]").wait_for()
+        for name in ("截断.pdf", "空文件.pdf"):
+            page.locator("#uploads tbody tr[data-state=refused]", has_text=name).wait_for()
+        folder_rows = page.locator("#uploads tbody tr").all()[2:]
+        assert [r.locator("td.name").inner_text() for r in folder_rows] == [
+            "扫描文件夹/截断.pdf", "扫描文件夹/空文件.pdf", "扫描文件夹/说明.txt"]
+        assert "不是扫描件格式" in folder_rows[2].inner_text() and "文件为空" in folder_rows[1].inner_text()
+        # The queue's page: the scan in pdf.js beside the guesses, on one screen.
+        by_name["踏勘 扫描.pdf"].locator("a", has_text="去审核").click()
+        page.wait_for_selector("iframe")
+        viewer = page.frame_locator("iframe")
+        viewer.locator(".page canvas").first.wait_for()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+        # Filed with the first guess's button (htmx), the archivist is back at the queue, told where it went.
+        first = page.locator("ul.guesses li").first
+        first.locator("select[name=category]").select_option("会议照片")
+        first.get_by_role("button", name=f"归入 {world.ours}").click()
+        page.wait_for_url(f"{server.url}/review")
+        assert f"归入 {world.ours}：会议照片，件号" in page.inner_text("#flash")

@@ -14,12 +14,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from fixtures.web import CHROMIUM, CHROMIUM_ARGS, live_server  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
+from fixtures.web import VIEWPORT, browser_page, browsing  # noqa: E402
 
 OUT = ROOT / "docs" / "web"
 DEMO_PASSWORD = "daiban-demo-2026"
-VIEWPORT = {"width": 1366, "height": 768}
 
 
 def _pages(case_no: str, item_no: int) -> list[tuple[str, str, str]]:
@@ -49,40 +47,23 @@ def _first_case(root: Path) -> tuple[str, int]:
     return case_no, item_no
 
 
-def _log_in(browser, url: str, login: str):
-    page = browser.new_page(viewport=VIEWPORT)
-    page.goto(f"{url}/login")
-    page.fill("input[name=login]", login)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
-    return page
-
-
 def screenshots(root: Path, out: Path = OUT) -> list[Path]:
     """Serve the root, log in as each page's user, and save what a 1366×768 screen shows."""
     out.mkdir(parents=True, exist_ok=True)
     case_no, item_no = _first_case(root)
-    server = live_server(root)
-    written = []
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            login_page = browser.new_page(viewport=VIEWPORT)
-            login_page.goto(f"{server.url}/login")
-            login_page.screenshot(path=out / "login.png")
-            written.append(out / "login.png")
-            for name, login, path in _pages(case_no, item_no):
-                page = _log_in(browser, server.url, login)
-                page.goto(f"{server.url}{path}")
-                page.wait_for_load_state("networkidle")
-                page.wait_for_timeout(1500)  # the lazy audit and the viewers' first pages
-                page.screenshot(path=out / f"{name}.png")
-                written.append(out / f"{name}.png")
-                page.close()
-            browser.close()
-    finally:
-        server.stop()
+    written = [out / "login.png"]
+    with browsing(root) as (server, browser):
+        login_page = browser.new_page(viewport=VIEWPORT)
+        login_page.goto(f"{server.url}/login")
+        login_page.screenshot(path=written[0])
+        pages = {}  # one logged-in page per account
+        for name, login, path in _pages(case_no, item_no):
+            page = pages.get(login) or pages.setdefault(login, browser_page(browser, server.url, login, DEMO_PASSWORD))
+            page.goto(f"{server.url}{path}")
+            page.wait_for_load_state("networkidle")
+            page.wait_for_timeout(1500)  # the lazy audit and the viewers' first pages
+            page.screenshot(path=out / f"{name}.png")
+            written.append(out / f"{name}.png")
     if shutil.which("pngquant"):
         subprocess.run(["pngquant", "--force", "--ext", ".png", "--quality", "60-90", *map(str, written)],
                        check=True)
